@@ -1,0 +1,59 @@
+"""HTML from any source is cleaned to what the public site renders (nh3, an allow-list)."""
+
+import html
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "a", "strong", "em", "b", "i",
+    "br", "hr", "sub", "sup", "figure", "figcaption", "table", "thead", "tbody", "tr", "th",
+    "td", "caption", "pre", "code", "cite", "q", "abbr", "bdi", "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "bdi": {"dir"},
+    "span": {"dir", "lang"},
+    "p": {"dir", "lang"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Elements whose content goes with them (never shown as text).
+CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "form", "template", "noscript", "svg", "math"}
+
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def sanitize_html(value: str) -> str:
+    """Clean untrusted HTML to the allow-list; links get rel="noopener noreferrer"."""
+    if not value:
+        return ""
+    cleaned = nh3.clean(
+        value,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned.strip()
+
+
+def plain_text(value: str) -> str:
+    """Markup stripped, entities decoded and white space collapsed: for headlines and other plain fields."""
+    if not value:
+        return ""
+    text = nh3.clean(value, tags=set(), clean_content_tags=CLEAN_CONTENT_TAGS)
+    text = html.unescape(text)
+    return _WS.sub(" ", _TAG.sub(" ", text)).strip()
+
+
+def paragraphs_to_html(paragraphs) -> str:
+    """Plain-text paragraphs as escaped ``<p>`` elements."""
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p.strip())

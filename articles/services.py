@@ -1,0 +1,345 @@
+"""Every change of state of a story goes through here.
+
+Each function is atomic, checks permission on the server, bumps the
+optimistic ``version``, writes a Revision (a full snapshot) and an AuditEntry
+for transitions, and fires signals only after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles import signals, workflow
+from articles.models import Article, ArticleCredit, AuditEntry, Correction, Revision, Section, Tag
+from articles.sanitize import plain_text, sanitize_html
+
+SNAPSHOT_FIELDS = [
+    "headline", "slug", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
+    "section_id", "status", "publish_at", "updated_at", "embargo_until", "expire_at", "lead_image_id",
+    "seo_title", "seo_description", "urgency", "copyright", "editor_note",
+]
+
+
+class StaleVersion(Exception):
+    """The story changed since the editor opened it; their save is refused, nothing is overwritten."""
+
+    def __init__(self, article: Article, expected: int):
+        super().__init__(
+            f"“{article.headline}” was changed by someone else (version {article.version}, "
+            f"you started from {expected}). Your changes were not saved."
+        )
+        self.article = article
+        self.expected = expected
+
+
+@dataclass
+class CreditInput:
+    name: str = ""
+    role: str = "writer"
+    editor_id: int | None = None
+
+
+def make_slug(headline: str) -> str:
+    return slugify(headline, allow_unicode=True)[:200].strip("-") or "story"
+
+
+def _json_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def snapshot(article: Article) -> dict:
+    data = {name: _json_value(getattr(article, name)) for name in SNAPSHOT_FIELDS}
+    data["credits"] = [
+        {"role": c.role, "name": c.display_name, "editor_id": c.editor_id}
+        for c in article.credits.select_related("editor").order_by("position", "id")
+    ]
+    data["tags"] = sorted(article.tags.values_list("name", flat=True))
+    return data
+
+
+def record_revision(article: Article, *, user=None, reason: str = "") -> Revision:
+    number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return Revision.objects.create(
+        article=article,
+        number=number,
+        created_by=user if user and user.is_authenticated else None,
+        reason=reason[:300],
+        status=article.status,
+        snapshot=snapshot(article),
+    )
+
+
+def audit(article: Article | None, action: str, *, user=None, from_status="", to_status="", message=""):
+    return AuditEntry.objects.create(
+        article=article,
+        actor=user if user and user.is_authenticated else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        message=message,
+    )
+
+
+def _check(user, permission: str, article: Article | None = None, *, action: str):
+    """None is the system (import, scheduler); a person needs the permission."""
+    if user is None or user.has_perm(permission):
+        return
+    audit(article, "refused", user=user, message=f"{action}: lacks {permission}")
+    raise PermissionDenied(f"You are not allowed to {action}.")
+
+
+def can_edit(user, article: Article) -> bool:
+    if user is None or user.has_perm("articles.edit_any_article"):
+        return True
+    return (
+        user.has_perm("articles.change_article")
+        and article.created_by_id == user.pk
+        and article.status in (workflow.DRAFT, workflow.IN_REVIEW)
+    )
+
+
+def set_credits(article: Article, credits: Iterable[CreditInput]):
+    article.credits.all().delete()
+    ArticleCredit.objects.bulk_create(
+        ArticleCredit(article=article, position=i, role=c.role, editor_id=c.editor_id, name=c.name)
+        for i, c in enumerate(credits)
+    )
+
+
+def set_tags(article: Article, names: Iterable[str]):
+    tags = []
+    for name in dict.fromkeys(n.strip()[:100] for n in names if n and n.strip()):
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag, _ = Tag.objects.get_or_create(slug=make_slug(name)[:100], defaults={"name": name})
+        tags.append(tag)
+    article.tags.set(tags)
+
+
+def _clean_fields(fields: dict) -> dict:
+    fields = dict(fields)
+    for name in ("headline", "kicker", "dateline_place", "dateline_outlet", "seo_title"):
+        if name in fields:
+            fields[name] = plain_text(fields[name] or "")
+    if "standfirst" in fields:
+        fields["standfirst"] = plain_text(fields["standfirst"] or "")
+    if "body" in fields:
+        fields["body"] = sanitize_html(fields["body"] or "")
+    if "headline" in fields and not fields["headline"]:
+        raise ValidationError({"headline": "A story needs a headline."})
+    return fields
+
+
+@transaction.atomic
+def create_article(*, user=None, credits=(), tags=(), reason="Created", **fields) -> Article:
+    _check(user, "articles.add_article", action="create a story")
+    fields = _clean_fields(fields)
+    fields.setdefault("slug", make_slug(fields.get("headline", "")))
+    now = timezone.now()
+    article = Article(created_by=user if user and user.is_authenticated else None, modified_at=now, **fields)
+    article.modified_by = article.created_by
+    if article.status == workflow.PUBLISHED:
+        article.publish_at = article.publish_at or now
+        article.first_published_at = article.publish_at
+        article.updated_at = article.updated_at or article.publish_at
+    article.full_clean(exclude=["slug", "search_vector", "language"])
+    article.save()
+    set_credits(article, credits)
+    set_tags(article, tags)
+    record_revision(article, user=user, reason=reason)
+    if article.status == workflow.PUBLISHED:
+        audit(article, "publish", user=user, from_status="", to_status=article.status, message=reason)
+        signals.after_commit(signals.article_published, article)
+    return article
+
+
+def _lock_for_update(article: Article, expected_version: int | None) -> Article:
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(current, expected_version)
+    return current
+
+
+@transaction.atomic
+def update_article(article: Article, *, user=None, expected_version=None, credits=None, tags=None,
+                   reason="Edited", **fields) -> Article:
+    """Save an edit. ``expected_version`` is the version the editor's form was built from."""
+    current = _lock_for_update(article, expected_version)
+    if not can_edit(user, current):
+        audit(current, "refused", user=user, message="edit: not allowed")
+        raise PermissionDenied("You are not allowed to edit this story.")
+    if "status" in fields and fields["status"] != current.status:
+        raise ValidationError({"status": "Change the status with a workflow action, not by editing."})
+    fields = _clean_fields(fields)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version = F("version") + 1
+    current.modified_at = timezone.now()
+    current.modified_by = user if user and user.is_authenticated else None
+    current.save(update_fields=[*fields, "version", "modified_at", "modified_by"])
+    current.refresh_from_db(fields=["version"])
+    if credits is not None:
+        set_credits(current, credits)
+    if tags is not None:
+        set_tags(current, tags)
+    record_revision(current, user=user, reason=reason)
+    if current.status == workflow.PUBLISHED:
+        signals.after_commit(signals.article_changed, current)
+    article.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    return current
+
+
+@transaction.atomic
+def save_article(article: Article, *, user=None, expected_version=None) -> Article:
+    """Save an Article whose fields a form has set (the admin). The status is never taken from a
+    form; the version is checked against ``expected_version``. The caller records the revision once
+    the related objects (credits, tags) are saved too, with ``record_revision``."""
+    now = timezone.now()
+    if article.pk is None:
+        _check(user, "articles.add_article", action="create a story")
+        article.status = workflow.DRAFT
+        article.created_by = user if user and user.is_authenticated else None
+        article.created_at = now
+        article.version = 1
+    else:
+        current = _lock_for_update(article, expected_version)
+        if not can_edit(user, current):
+            audit(current, "refused", user=user, message="edit: not allowed")
+            raise PermissionDenied("You are not allowed to edit this story.")
+        article.status = current.status
+        article.first_published_at = current.first_published_at
+        article.version = current.version + 1
+    for name, value in _clean_fields({f: getattr(article, f) for f in (
+            "headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "seo_title")}).items():
+        setattr(article, name, value)
+    if not article.slug:
+        article.slug = make_slug(article.headline)
+    article.modified_at = now
+    article.modified_by = user if user and user.is_authenticated else None
+    article.save()
+    if article.status == workflow.PUBLISHED:
+        signals.after_commit(signals.article_changed, article)
+    return article
+
+
+@transaction.atomic
+def transition(article: Article, name: str, *, user=None, reason="", publish_at=None,
+               expected_version=None) -> Article:
+    """Move a story through the workflow: submit, return, publish, unpublish, redraft, kill."""
+    current = _lock_for_update(article, expected_version)
+    try:
+        move = workflow.get_transition(name, current.status)
+    except workflow.IllegalTransition as exc:
+        raise ValidationError(str(exc)) from None
+    if name == "submit" and user is not None and not can_edit(user, current):
+        _check(user, "articles.publish_article", current, action="submit this story")
+    _check(user, move.permission, current, action=move.label.lower())
+    now = timezone.now()
+    previous = current.status
+    current.status = move.target
+    update = ["status", "version", "modified_at", "modified_by"]
+    if move.target == workflow.PUBLISHED:
+        if publish_at:
+            current.publish_at = publish_at  # a future time: scheduled
+        elif previous == workflow.UNPUBLISHED and current.publish_at:
+            pass  # back online under its original date
+        elif not current.publish_at or current.publish_at < now:
+            current.publish_at = now
+        current.first_published_at = current.first_published_at or current.publish_at
+        current.updated_at = now if previous == workflow.UNPUBLISHED else current.publish_at
+        update += ["publish_at", "first_published_at", "updated_at"]
+    if move.target == workflow.KILLED:
+        current.withdrawn_reason = reason
+        update.append("withdrawn_reason")
+    current.version = F("version") + 1
+    current.modified_at = now
+    current.modified_by = user if user and user.is_authenticated else None
+    current.save(update_fields=update)
+    current.refresh_from_db(fields=["version"])
+    record_revision(current, user=user, reason=reason or move.label)
+    audit(current, name, user=user, from_status=previous, to_status=move.target, message=reason)
+    signal = signals.article_published if move.target == workflow.PUBLISHED else signals.article_changed
+    signals.after_commit(signal, current)
+    article.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    return current
+
+
+@transaction.atomic
+def add_correction(article: Article, *, kind: str, text: str, user=None) -> Correction:
+    _check(user, "articles.correct_article", article, action="add a correction")
+    text = plain_text(text)
+    if not text:
+        raise ValidationError({"text": "A correction needs its text."})
+    correction = Correction.objects.create(
+        article=article, kind=kind, text=text, created_by=user if user and user.is_authenticated else None
+    )
+    now = timezone.now()
+    Article.objects.filter(pk=article.pk).update(updated_at=now, modified_at=now, version=F("version") + 1)
+    article.refresh_from_db(fields=["updated_at", "modified_at", "version"])
+    record_revision(article, user=user, reason=f"{correction.get_kind_display()} added")
+    audit(article, "correct", user=user, message=text)
+    signals.after_commit(signals.article_changed, article)
+    return correction
+
+
+def get_or_create_section(name: str) -> Section:
+    section = Section.objects.filter(name__iexact=name).first()
+    return section or Section.objects.create(name=name, slug=make_slug(name)[:100])
+
+
+# --- Wire copy -------------------------------------------------------------------------------------
+
+WIRE_FIELDS = [
+    "headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
+    "urgency", "copyright", "embargo_until",
+]
+
+
+@transaction.atomic
+def create_from_wire(*, source, guid: str, fields: dict, credits, tags, publish: bool, reason: str) -> Article:
+    """A new story from the wire: a draft in the wire queue, or published at once with ``publish``
+    (an embargo still holds it back, since publication is decided at query time)."""
+    status = workflow.PUBLISHED if publish else workflow.DRAFT
+    return create_article(
+        source=source, wire_guid=guid, status=status, credits=credits, tags=tags, reason=reason, **fields
+    )
+
+
+@transaction.atomic
+def apply_wire_update(article: Article, *, fields: dict, credits, tags, reason: str) -> Article:
+    """A newer agency version, when no editor has touched the story since the last import."""
+    current = update_article(article, credits=credits, tags=tags, reason=reason, **fields)
+    if current.status == workflow.PUBLISHED:
+        Article.objects.filter(pk=current.pk).update(updated_at=timezone.now(), wire_update_waiting=False)
+    elif current.wire_update_waiting:
+        Article.objects.filter(pk=current.pk).update(wire_update_waiting=False)
+    current.refresh_from_db(fields=["updated_at", "wire_update_waiting"])
+    return current
+
+
+@transaction.atomic
+def flag_wire_update(article: Article, *, reason: str) -> None:
+    """An editor changed the story since the last import: keep their work, flag the update."""
+    Article.objects.filter(pk=article.pk).update(wire_update_waiting=True)
+    audit(article, "wire_update_waiting", message=reason)
+
+
+@transaction.atomic
+def withdraw_from_wire(article: Article, *, reason: str) -> Article:
+    """The agency cancelled or killed the story: take it off the public site and say why."""
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    previous = current.status
+    if previous == workflow.PUBLISHED:
+        current = transition(current, "unpublish", reason=reason)
+    else:
+        audit(current, "wire_withdrawn", from_status=previous, to_status=previous, message=reason)
+    Article.objects.filter(pk=current.pk).update(withdrawn_reason=reason, wire_update_waiting=False)
+    current.refresh_from_db()
+    return current

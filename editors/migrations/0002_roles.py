@@ -1,0 +1,19 @@
+from django.db import migrations
+
+
+def create_roles(apps, schema_editor):
+    from editors.roles import sync_roles
+
+    sync_roles(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("editors", "0001_initial"),
+        ("articles", "0001_initial"),
+        ("sources", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

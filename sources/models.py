@@ -1,0 +1,91 @@
+"""Where copy comes from, and everything it ever sent us.
+
+``WireItem`` is the ingest log: each version received is kept whole, so that
+nothing received is ever lost and any version can be compared with another.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "News agency"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        NEWSPAPER = "newspaper", "Newspaper"
+        FEED = "feed", "Feed"
+        OWN = "own", "Own reporting"
+
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=32, unique=True, help_text="Short code, e.g. AFP.")
+    slug = models.SlugField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.AGENCY)
+    credit_line = models.CharField(max_length=200, blank=True, help_text="Default credit, e.g. 'AFP'.")
+    language = models.CharField(max_length=16, default="en", help_text="Default language of its copy.")
+    usage_terms = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(code=""), name="source_code_required")]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class WireItem(models.Model):
+    class Format(models.TextChoices):
+        TEXT = "text", "Plain text"
+        NITF = "nitf", "NITF"
+        NEWSML_G2 = "newsml-g2", "NewsML-G2"
+        NINJS = "ninjs", "ninjs"
+        RSS = "rss", "RSS"
+        ATOM = "atom", "Atom"
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Created the story"
+        UPDATED = "updated", "Updated the story"
+        WAITING = "waiting", "Waiting for an editor"
+        WITHDRAWN = "withdrawn", "Withdrew the story"
+        STALE = "stale", "Older than the story; ignored"
+        ACCEPTED = "accepted", "Accepted by an editor"
+        REJECTED = "rejected", "Rejected by an editor"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="wire_items")
+    guid = models.CharField(max_length=500)
+    version = models.PositiveBigIntegerField(default=1)
+    version_at = models.DateTimeField(null=True, blank=True)
+    format = models.CharField(max_length=16, choices=Format.choices)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    filename = models.CharField(max_length=500, blank=True)
+    checksum = models.CharField(max_length=64, db_index=True)
+    raw_payload = models.TextField()
+    parsed = models.JSONField(default=dict)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.CREATED)
+    article = models.ForeignKey(
+        "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="wire_items"
+    )
+    # The article's ``version`` right after this item was applied: if the article has moved on
+    # since, an editor changed it and a newer wire version must wait for them.
+    article_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid", "version"], name="wireitem_unique_version"),
+            models.CheckConstraint(condition=~Q(guid=""), name="wireitem_guid_required"),
+        ]
+        indexes = [models.Index(fields=["source", "guid", "-version"], name="wireitem_latest_idx")]
+        permissions = [
+            ("import_wire", "Can import wire copy"),
+            ("triage_wire", "Can accept or reject wire updates"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.code} {self.guid} v{self.version}"
+
+    def get_admin_url(self):
+        return reverse("admin:sources_wireitem_change", args=[self.pk])

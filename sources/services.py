@@ -1,0 +1,168 @@
+"""The wire desk's changes of state: sources, and importing parsed stories as versions.
+
+Identity is (source, guid). The same content again changes nothing; a newer
+version is kept as a new WireItem and updates the story if no editor changed
+it since the last import, else flags it "wire update waiting"; an older
+version arriving late is logged and changes nothing; a cancel withdraws.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from articles import services as article_services
+from articles.languages import normalise_language
+from articles.models import Article
+from articles.services import CreditInput
+from sources.models import Source, WireItem
+from sources.wire.base import ParsedStory, ParseError
+
+MAX_LENGTHS = {"headline": 300, "kicker": 200, "dateline_place": 200, "dateline_outlet": 200, "copyright": 300}
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+
+
+class UnknownSourceCode(ValueError):
+    pass
+
+
+def get_or_create_source(code: str, *, language: str = "en") -> tuple[Source, bool]:
+    """Find a source by its code (case-insensitive), or create it."""
+    code = (code or "").strip()
+    if not CODE_RE.match(code):
+        raise UnknownSourceCode(
+            f"invalid source code {code!r}: 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    source = Source.objects.filter(code__iexact=code).first()
+    if source:
+        return source, False
+    slug = slugify(code) or "source"
+    if Source.objects.filter(slug=slug).exists():
+        slug = f"{slug}-{Source.objects.count() + 1}"
+    source = Source.objects.create(
+        name=code.upper(), code=code.upper(), slug=slug, credit_line=code.upper(), language=language
+    )
+    return source, True
+
+
+@dataclass
+class ImportResult:
+    outcome: str  # created | updated | unchanged | waiting | withdrawn | stale
+    article: Article | None
+    wire_item: WireItem | None
+    message: str = ""
+
+
+def _validate(story: ParsedStory) -> None:
+    if not story.headline.strip():
+        raise ParseError("no headline", field="headline", line=story.line)
+    for name, limit in MAX_LENGTHS.items():
+        value = getattr(story, name)
+        if len(value) > limit:
+            raise ParseError(f"{len(value)} characters, at most {limit}", field=name, line=story.line,
+                             story=story.headline[:60])
+
+
+def _article_fields(story: ParsedStory, language: str) -> dict:
+    return {
+        "headline": story.headline,
+        "kicker": story.kicker,
+        "standfirst": story.standfirst,
+        "body": story.body_html,
+        "dateline_place": story.dateline_place,
+        "dateline_outlet": story.dateline_outlet,
+        "language": language,
+        "urgency": story.urgency,
+        "copyright": story.copyright,
+        "embargo_until": story.embargo_until,
+    }
+
+
+def import_story(
+    story: ParsedStory,
+    *,
+    source: Source,
+    fmt: str,
+    raw: str,
+    filename: str = "",
+    publish: bool = False,
+    language: str | None = None,
+) -> ImportResult:
+    """Import one parsed story in its own transaction."""
+    _validate(story)
+    guid = story.identity_key()
+    checksum = story.checksum()
+    lang = normalise_language(story.language or language or source.language)
+    credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
+    tags = story.keywords[:30]
+    with transaction.atomic():
+        items = WireItem.objects.select_for_update().filter(source=source, guid=guid).order_by("-version")
+        latest = items.first()
+        if latest and items.filter(checksum=checksum).exists():
+            return ImportResult("unchanged", latest.article, latest)
+        version = story.version if story.version is not None else ((latest.version + 1) if latest else 1)
+        item = WireItem(
+            source=source, guid=guid, version=version, version_at=story.version_at, format=fmt,
+            filename=filename[:500], checksum=checksum, raw_payload=raw, parsed=story.as_json(),
+        )
+        article = (latest.article if latest else None) or Article.objects.filter(
+            source=source, wire_guid=guid
+        ).first()
+        reason = f"{source.code} {fmt} v{version}"
+
+        if latest and (
+            version < latest.version
+            or (version == latest.version)
+            or (story.version is None and story.version_at and latest.version_at and story.version_at < latest.version_at)
+        ):
+            if version == latest.version:
+                raise ParseError(f"version {version} was already received with other content", field="version",
+                                 line=story.line, story=story.headline[:60])
+            item.outcome = WireItem.Outcome.STALE
+            item.article = article
+            item.save()
+            return ImportResult("stale", article, item, f"older than v{latest.version}; ignored")
+
+        fields = _article_fields(story, lang)
+        if story.status != ParsedStory.USABLE:
+            item.outcome = WireItem.Outcome.WITHDRAWN
+            if article:
+                article = article_services.withdraw_from_wire(article, reason=f"{reason}: {story.status} by agency")
+            outcome = "withdrawn"
+        elif article is None:
+            article = article_services.create_from_wire(
+                source=source, guid=guid, fields=fields, credits=credits, tags=tags, publish=publish,
+                reason=f"Imported {reason}",
+            )
+            item.outcome = WireItem.Outcome.CREATED
+            outcome = "created"
+        else:
+            applied = (
+                WireItem.objects.filter(source=source, guid=guid, article_version__isnull=False)
+                .order_by("-version")
+                .values_list("article_version", flat=True)
+                .first()
+            )
+            if applied is not None and applied == article.version:
+                article = article_services.apply_wire_update(
+                    article, fields=fields, credits=credits, tags=tags, reason=f"Wire update {reason}"
+                )
+                item.outcome = WireItem.Outcome.UPDATED
+                outcome = "updated"
+            else:
+                article_services.flag_wire_update(article, reason=f"Wire update {reason} waits for an editor")
+                item.outcome = WireItem.Outcome.WAITING
+                outcome = "waiting"
+        item.article = article
+        if outcome in ("created", "updated") and article is not None:
+            item.article_version = article.version
+        try:
+            with transaction.atomic():
+                item.save()
+        except IntegrityError:
+            raise ParseError(f"version {version} was received at the same moment by another import",
+                             field="version", story=story.headline[:60]) from None
+        return ImportResult(outcome, article, item)

@@ -1,0 +1,122 @@
+"""The one interface every wire parser implements, and the value it produces.
+
+A parser turns the bytes of one file into a list of ``ParsedStory`` (a
+NewsML-G2 ``newsMessage`` or an RSS feed carries several). It touches no
+database and no network, and raises ``ParseError`` (with the field and, where
+known, the line) for anything it cannot read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+
+class ParseError(Exception):
+    """Bad input. ``str()`` gives a one-line message; the command prefixes the file name."""
+
+    def __init__(self, message: str, *, field: str | None = None, line: int | None = None, story: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.line = line
+        self.story = story
+
+    def __str__(self):
+        parts = []
+        if self.line:
+            parts.append(f"line {self.line}")
+        if self.story:
+            parts.append(f"story {self.story!r}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        prefix = ", ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class ParsedCredit:
+    name: str
+    role: str = "writer"  # one of articles.models.CreditRole
+
+
+@dataclass
+class ParsedStory:
+    headline: str
+    body_html: str = ""
+    standfirst: str = ""
+    kicker: str = ""
+    credits: list[ParsedCredit] = field(default_factory=list)
+    dateline_place: str = ""
+    dateline_outlet: str = ""
+    language: str = ""  # empty: the --language option or the source's default decides
+    keywords: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    urgency: int | None = None
+    guid: str = ""  # empty: the importer derives a stable key (see ``identity_key``)
+    version: int | None = None  # the format's own version number, when it has one
+    version_at: datetime | None = None
+    first_created: datetime | None = None
+    embargo_until: datetime | None = None
+    status: str = "usable"  # usable | canceled | withheld
+    copyright: str = ""
+    editor_note: str = ""
+    slugline: str = ""
+    source_code: str = ""  # the agency named in the file, if any
+    url: str = ""
+    line: int | None = None  # where the story starts in the file, for error messages
+
+    USABLE: ClassVar[str] = "usable"
+    CANCELED: ClassVar[str] = "canceled"
+    WITHHELD: ClassVar[str] = "withheld"
+
+    def identity_key(self) -> str:
+        """The wire guid, or for formats without one a stable key from what does not change between
+        versions of a story: its slugline, else its first headline words and dateline."""
+        if self.guid:
+            return self.guid[:500]
+        basis = self.slugline or f"{self.headline}|{self.dateline_place}"
+        basis = " ".join(basis.casefold().split())
+        return "key:" + hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+    def as_json(self) -> dict:
+        data = dataclasses.asdict(self)
+        for key, value in data.items():
+            if isinstance(value, datetime):
+                data[key] = value.isoformat()
+        data.pop("line", None)
+        return data
+
+    def checksum(self) -> str:
+        """Of the parsed content, so that the same story re-sent with other bytes is still unchanged."""
+        payload = json.dumps(self.as_json(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class WireParser:
+    """Subclass per format; register it in ``registry``."""
+
+    format: ClassVar[str] = ""
+
+    def sniff(self, data: bytes) -> bool:  # pragma: no cover - interface
+        """Does this look like my format? Cheap: look at the first few KB only."""
+        raise NotImplementedError
+
+    def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory]:  # pragma: no cover
+        raise NotImplementedError
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (a byte-order mark allowed) or a ParseError naming the first bad byte's line."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line) from None
+    if "\x00" in text:
+        raise ParseError("binary data, not text", line=text[: text.index("\x00")].count("\n") + 1)
+    return text
