@@ -105,7 +105,7 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Wire import limits (bytes); see docs/wire-formats.md.

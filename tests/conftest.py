@@ -1,0 +1,56 @@
+"""Shared fixtures. Tests run against a real PostgreSQL (DATABASE_URL, else the embedded one)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.factories import ArticleFactory, SectionFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SAMPLES = ROOT.parent / "shared" / "samples" / "wire"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def section(db):
+    return SectionFactory(name="World", slug="world")
+
+
+@pytest.fixture
+def published_article(db, section):
+    return ArticleFactory(section=section, published=True)
+
+
+def role_user(role: str, username: str | None = None):
+    """A staff user in one of the newsroom's role groups."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username or role.lower().replace(" ", "_"), is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def reporter(db):
+    return role_user("Reporter")
+
+
+@pytest.fixture
+def editor_user(db):
+    return role_user("Editor")
+
+
+@pytest.fixture
+def wire_editor(db):
+    return role_user("Wire editor")
+
+
+@pytest.fixture
+def chief_editor(db):
+    return role_user("Chief editor")
