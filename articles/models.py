@@ -198,6 +198,7 @@ class Article(models.Model):
             models.Index(fields=["section", "-publish_at"], name="article_section_publish_idx"),
             models.Index(fields=["-modified_at"], name="article_modified_idx"),
             models.Index(fields=["language"], name="article_language_idx"),
+            models.Index(fields=["status", "-modified_at"], name="article_status_modified_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
         constraints = [
@@ -352,3 +353,14 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.article_id}"
+
+
+class SchedulerMark(models.Model):
+    """How far a periodic command (``publish_due``) has looked: its watermark, kept in the database so
+    that each run handles exactly the stories that became due or expired since the previous one."""
+
+    name = models.CharField(max_length=60, unique=True)
+    value = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} @ {self.value:%Y-%m-%d %H:%M:%S}"
