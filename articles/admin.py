@@ -5,7 +5,15 @@ from django.utils.html import format_html
 
 from articles import services
 from articles.models import (
-    Article, ArticleCredit, AuditEntry, Correction, Image, ImageRendition, Revision, Section, Tag,
+    Article,
+    ArticleCredit,
+    AuditEntry,
+    Correction,
+    Image,
+    ImageRendition,
+    Revision,
+    Section,
+    Tag,
 )
 
 STATUS_COLOURS = {
@@ -38,7 +46,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        exclude = ["locked_by", "locked_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ LANGUAGE_NAMES = {
 }
 
 # Languages offered in the admin's select; any valid code is still accepted from the wire.
-LANGUAGE_CHOICES = [(code, name) for code, name in LANGUAGE_NAMES.items()]
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
 def normalise_language(code: str | None, default: str = "en") -> str:
