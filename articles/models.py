@@ -200,6 +200,7 @@ class Article(models.Model):
             models.Index(fields=["language"], name="article_language_idx"),
             models.Index(fields=["status", "-modified_at"], name="article_status_modified_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
+            GinIndex(fields=["headline"], opclasses=["gin_trgm_ops"], name="article_headline_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(
