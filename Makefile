@@ -24,7 +24,7 @@ install-test: $(VENV)/.installed-test
 ## run: install, migrate, load the demo newsroom once, serve site and admin on http://$(HOST):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite on PostgreSQL
