@@ -7,17 +7,31 @@ for transitions, and fires signals only after commit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import signals, workflow
-from articles.models import Article, ArticleCredit, AuditEntry, Correction, Revision, Section, Tag
+from articles.models import (
+    Article,
+    ArticleCredit,
+    AuditEntry,
+    Correction,
+    Image,
+    Revision,
+    SchedulerMark,
+    Section,
+    Tag,
+)
 from articles.sanitize import plain_text, sanitize_html
 
 SNAPSHOT_FIELDS = [
@@ -25,6 +39,57 @@ SNAPSHOT_FIELDS = [
     "section_id", "status", "publish_at", "updated_at", "embargo_until", "expire_at", "lead_image_id",
     "seo_title", "seo_description", "urgency", "copyright", "editor_note",
 ]
+
+
+class Refused(PermissionDenied):
+    """A person tried something their role does not allow. Shown as 403; always audited.
+
+    The audit row is written by ``record_refusal`` *after* the service's transaction has rolled
+    back (otherwise it would be rolled back with it); callers that wrap a service in their own
+    transaction (the admin's change form) call ``record_refusal`` again once theirs has ended."""
+
+    def __init__(self, message: str, *, article: Article | None = None, user=None, action: str = ""):
+        super().__init__(message)
+        self.article, self.user, self.action = article, user, action
+        self.audit_id = None
+
+
+def record_refusal(exc: PermissionDenied, *, article=None, user=None, action="") -> AuditEntry | None:
+    """Write the audit row for a refusal, once: a no-op when its row already exists (committed, or
+    in the still-open enclosing transaction)."""
+    audit_id = getattr(exc, "audit_id", None)
+    if audit_id and AuditEntry.objects.filter(pk=audit_id).exists():
+        return None
+    article = getattr(exc, "article", None) or article
+    user = getattr(exc, "user", None) or user
+    action = getattr(exc, "action", "") or action
+    if article is not None and article.pk and not Article.objects.filter(pk=article.pk).exists():
+        article = None
+    entry = audit(article, "refused", user=user, message=f"{action}: {exc}" if action else str(exc))
+    exc.audit_id = entry.pk
+    return entry
+
+
+def refusals_audited(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Refused as exc:
+            record_refusal(exc)
+            raise
+
+    return wrapper
+
+
+class LockedByOther(Exception):
+    """Someone else holds the story's edit lock."""
+
+    def __init__(self, article: Article):
+        holder = article.locked_by.get_username() if article.locked_by_id else "someone"
+        since = timezone.localtime(article.locked_at).strftime("%H:%M") if article.locked_at else "?"
+        super().__init__(f"{holder} is editing this story (since {since}). Your changes were not saved.")
+        self.article = article
 
 
 class StaleVersion(Exception):
@@ -61,6 +126,7 @@ def snapshot(article: Article) -> dict:
         for c in article.credits.select_related("editor").order_by("position", "id")
     ]
     data["tags"] = sorted(article.tags.values_list("name", flat=True))
+    data["version"] = article.version if isinstance(article.version, int) else None
     return data
 
 
@@ -91,8 +157,13 @@ def _check(user, permission: str, article: Article | None = None, *, action: str
     """None is the system (import, scheduler); a person needs the permission."""
     if user is None or user.has_perm(permission):
         return
-    audit(article, "refused", user=user, message=f"{action}: lacks {permission}")
-    raise PermissionDenied(f"You are not allowed to {action}.")
+    raise Refused(f"You are not allowed to {action} (needs {permission}).", article=article, user=user,
+                  action=action)
+
+
+def _check_edit(user, article: Article):
+    if not can_edit(user, article):
+        raise Refused("You are not allowed to edit this story.", article=article, user=user, action="edit")
 
 
 def can_edit(user, article: Article) -> bool:
@@ -137,6 +208,7 @@ def _clean_fields(fields: dict) -> dict:
     return fields
 
 
+@refusals_audited
 @transaction.atomic
 def create_article(*, user=None, credits=(), tags=(), reason="Created", **fields) -> Article:
     _check(user, "articles.add_article", action="create a story")
@@ -167,14 +239,13 @@ def _lock_for_update(article: Article, expected_version: int | None) -> Article:
     return current
 
 
+@refusals_audited
 @transaction.atomic
 def update_article(article: Article, *, user=None, expected_version=None, credits=None, tags=None,
                    reason="Edited", **fields) -> Article:
     """Save an edit. ``expected_version`` is the version the editor's form was built from."""
     current = _lock_for_update(article, expected_version)
-    if not can_edit(user, current):
-        audit(current, "refused", user=user, message="edit: not allowed")
-        raise PermissionDenied("You are not allowed to edit this story.")
+    _check_edit(user, current)
     if "status" in fields and fields["status"] != current.status:
         raise ValidationError({"status": "Change the status with a workflow action, not by editing."})
     fields = _clean_fields(fields)
@@ -196,6 +267,7 @@ def update_article(article: Article, *, user=None, expected_version=None, credit
     return current
 
 
+@refusals_audited
 @transaction.atomic
 def save_article(article: Article, *, user=None, expected_version=None) -> Article:
     """Save an Article whose fields a form has set (the admin). The status is never taken from a
@@ -210,9 +282,9 @@ def save_article(article: Article, *, user=None, expected_version=None) -> Artic
         article.version = 1
     else:
         current = _lock_for_update(article, expected_version)
-        if not can_edit(user, current):
-            audit(current, "refused", user=user, message="edit: not allowed")
-            raise PermissionDenied("You are not allowed to edit this story.")
+        _check_edit(user, current)
+        if user is not None and lock_holder(current) not in (None, user):
+            raise LockedByOther(current)
         article.status = current.status
         article.first_published_at = current.first_published_at
         article.version = current.version + 1
@@ -229,6 +301,7 @@ def save_article(article: Article, *, user=None, expected_version=None) -> Artic
     return article
 
 
+@refusals_audited
 @transaction.atomic
 def transition(article: Article, name: str, *, user=None, reason="", publish_at=None,
                expected_version=None) -> Article:
@@ -271,9 +344,12 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
     return current
 
 
+@refusals_audited
 @transaction.atomic
 def add_correction(article: Article, *, kind: str, text: str, user=None) -> Correction:
     _check(user, "articles.correct_article", article, action="add a correction")
+    if kind not in Correction.Kind.values:
+        raise ValidationError({"kind": f"Unknown kind of correction: {kind!r}."})
     text = plain_text(text)
     if not text:
         raise ValidationError({"text": "A correction needs its text."})
@@ -343,3 +419,152 @@ def withdraw_from_wire(article: Article, *, reason: str) -> Article:
     Article.objects.filter(pk=current.pk).update(withdrawn_reason=reason, wire_update_waiting=False)
     current.refresh_from_db()
     return current
+
+
+# --- Edit locks --------------------------------------------------------------------------------------
+# A lock tells a second person who is editing; it lapses after ARTICLE_LOCK_TIMEOUT seconds without a
+# heartbeat. Taking, renewing and releasing a lock never bumps ``version`` (that is for content).
+
+
+def lock_timeout() -> timedelta:
+    return timedelta(seconds=getattr(settings, "ARTICLE_LOCK_TIMEOUT", 15 * 60))
+
+
+def lock_holder(article: Article, now=None):
+    """The user holding a live lock on ``article`` (as loaded), or None."""
+    now = now or timezone.now()
+    if article.locked_by_id and article.locked_at and article.locked_at > now - lock_timeout():
+        return article.locked_by
+    return None
+
+
+def _lockable_by(user, now):
+    return Q(locked_by__isnull=True) | Q(locked_by=user) | Q(locked_at__isnull=True) | Q(
+        locked_at__lte=now - lock_timeout()
+    )
+
+
+def acquire_lock(article: Article, user) -> bool:
+    """Take (or renew) the lock for ``user`` unless someone else holds a live one. Refreshes the
+    lock fields on ``article`` either way, so the caller can show who holds it."""
+    now = timezone.now()
+    taken = bool(
+        Article.objects.filter(_lockable_by(user, now), pk=article.pk).update(locked_by=user, locked_at=now)
+    )
+    article.refresh_from_db(fields=["locked_by", "locked_at"])
+    return taken
+
+
+def renew_lock(article: Article, user) -> bool:
+    """The heartbeat: extend the lock only if ``user`` still holds it (or it is free again)."""
+    return acquire_lock(article, user)
+
+
+def release_lock(article: Article, user) -> bool:
+    return bool(Article.objects.filter(pk=article.pk, locked_by=user).update(locked_by=None, locked_at=None))
+
+
+@refusals_audited
+@transaction.atomic
+def force_unlock(article: Article, *, user) -> Article:
+    """A chief editor takes a lock away from whoever holds it; audited."""
+    _check(user, "articles.unlock_article", article, action="force-unlock a story")
+    current = Article.objects.select_for_update(of=("self",)).select_related("locked_by").get(pk=article.pk)
+    holder = current.locked_by.get_username() if current.locked_by_id else "nobody"
+    Article.objects.filter(pk=current.pk).update(locked_by=None, locked_at=None)
+    audit(current, "force_unlock", user=user, message=f"Lock held by {holder} removed")
+    article.locked_by, article.locked_at = None, None
+    return current
+
+
+# --- Restoring a revision ------------------------------------------------------------------------------
+
+RESTORED_FIELDS = [
+    "headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
+    "seo_title", "seo_description", "urgency", "copyright", "editor_note",
+]
+
+
+def restore_revision(article: Article, revision: Revision, *, user=None, expected_version=None) -> Article:
+    """Bring back a revision's text, placement, credits and tags as a new revision. The status and
+    publication times stay as they are: restoring is an edit, not a workflow move."""
+    if revision.article_id != article.pk:
+        raise ValidationError("That revision belongs to another story.")
+    data = revision.snapshot
+    fields = {name: data[name] for name in RESTORED_FIELDS if name in data}
+    if "slug" in data and data["slug"]:
+        fields["slug"] = data["slug"]
+    section_id = data.get("section_id")
+    fields["section"] = Section.objects.filter(pk=section_id).first() if section_id else None
+    image_id = data.get("lead_image_id")
+    fields["lead_image"] = Image.objects.filter(pk=image_id).first() if image_id else None
+    credits = [
+        CreditInput(name="" if c.get("editor_id") else c.get("name", ""), role=c.get("role", "writer"),
+                    editor_id=c.get("editor_id"))
+        for c in data.get("credits", [])
+    ]
+    return update_article(
+        article, user=user, expected_version=expected_version, credits=credits, tags=data.get("tags", []),
+        reason=f"Restored revision {revision.number}", **fields,
+    )
+
+
+# --- The scheduler ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DueResult:
+    since: object = None
+    until: object = None
+    went_live: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+
+
+PUBLISH_DUE_MARK = "publish_due"
+
+
+@transaction.atomic
+def publish_due(now=None) -> DueResult:
+    """What must happen when a story goes live or leaves on schedule: an audit row and the signal
+    that purges caches. Publication itself is decided at query time; this only follows it.
+
+    Safe every minute and idempotent: it handles the stories whose visibility started (publish time
+    or embargo lift, whichever is later) or ended (``expire_at``) in (watermark, now], then moves the
+    watermark (a row in the database, locked while the run lasts) to now. A story published at once
+    by an editor is skipped: its publish transition already did this."""
+    now = now or timezone.now()
+    lookback = timedelta(minutes=getattr(settings, "PUBLISH_DUE_FIRST_LOOKBACK_MINUTES", 60))
+    SchedulerMark.objects.get_or_create(name=PUBLISH_DUE_MARK, defaults={"value": now - lookback})
+    mark = SchedulerMark.objects.select_for_update().get(name=PUBLISH_DUE_MARK)
+    result = DueResult(since=mark.value, until=now)
+    if mark.value >= now:
+        return result
+    visible_from = Greatest("publish_at", Coalesce("embargo_until", "publish_at"))
+    published_by_hand = AuditEntry.objects.filter(
+        article=OuterRef("pk"), action="publish", created_at__gte=OuterRef("visible_from")
+    )
+    live = (
+        Article.objects.filter(status=workflow.PUBLISHED)
+        .annotate(visible_from=visible_from)
+        .filter(visible_from__gt=mark.value, visible_from__lte=now)
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .exclude(Exists(published_by_hand))
+        .order_by("visible_from", "pk")
+    )
+    for article in live:
+        what = "embargo lifted" if article.embargo_until == article.visible_from else "scheduled time reached"
+        audit(article, "went_live", from_status=article.status, to_status=article.status,
+              message=f"Live at {article.visible_from.isoformat()} ({what})")
+        signals.after_commit(signals.article_published, article)
+        result.went_live.append(article.pk)
+    expired = Article.objects.filter(
+        status=workflow.PUBLISHED, expire_at__gt=mark.value, expire_at__lte=now
+    ).order_by("expire_at", "pk")
+    for article in expired:
+        audit(article, "expired", from_status=article.status, to_status=article.status,
+              message=f"Left the public site at {article.expire_at.isoformat()}")
+        signals.after_commit(signals.article_changed, article)
+        result.expired.append(article.pk)
+    mark.value = now
+    mark.save(update_fields=["value"])
+    return result

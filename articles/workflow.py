@@ -54,3 +54,24 @@ def get_transition(name: str, current: str) -> Transition:
 
 def available(current: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if current in t.sources]
+
+
+def desk_state(status: str, publish_at, embargo_until, expire_at, now) -> str:
+    """What the desk calls a story at ``now``: its status, or for a published one whether it is
+    scheduled (publish time ahead), embargoed (an embargo in force wins over a schedule),
+    expired (``expire_at`` passed) or live. The public site's rule is ``Article.objects.published()``;
+    this is the same rule, for one story already in memory."""
+    if status != PUBLISHED:
+        return status
+    if embargo_until is not None and embargo_until > now:
+        return "embargoed"
+    if publish_at is not None and publish_at > now:
+        return "scheduled"
+    if expire_at is not None and expire_at <= now:
+        return "expired"
+    return "live"
+
+
+def allowed_for(current: str, has_perm) -> list[Transition]:
+    """The moves from ``current`` that a person with ``has_perm(permission) -> bool`` may make."""
+    return [t for t in available(current) if has_perm(t.permission)]
