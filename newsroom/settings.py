@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "editors",
     "articles",
     "sources",
+    "django_prose_editor",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Wire import limits (bytes); see docs/wire-formats.md.
 WIRE_MAX_FILE_BYTES = env.int("WIRE_MAX_FILE_BYTES", default=5 * 1024 * 1024)
+
+# The editorial desk (docs/editors.md).
+ARTICLE_LOCK_TIMEOUT = env.int("ARTICLE_LOCK_TIMEOUT", default=15 * 60)  # seconds without a heartbeat
+ARTICLE_LOCK_HEARTBEAT = env.int("ARTICLE_LOCK_HEARTBEAT", default=60)  # seconds between heartbeats
+PREVIEW_MAX_AGE = env.int("PREVIEW_MAX_AGE", default=2 * 24 * 3600)  # seconds a shared preview link works
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)  # larger is refused as a decompression bomb
+IMAGE_RENDITION_WIDTHS = [480, 960, 1600]
 
 # Security: strict by default; the development command switches DEBUG on.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
