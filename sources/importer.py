@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 
 from sources import services
 from sources.wire import ParseError, parse_bytes
@@ -72,13 +76,10 @@ def import_paths(
     dry_run: bool = False,
     progress: Callable[[int, str], None] | None = None,
 ) -> Report:
+    """Each story is its own transaction; a dry run wraps the whole run in one and rolls it back."""
     report = Report()
-    with transaction.atomic():
-        source = None
-        if source_code:
-            source, created = services.get_or_create_source(source_code, language=language or "en")
-            if created:
-                report.notices.append(f"Created source {source.code} (a new source code).")
+    with transaction.atomic() if dry_run else _no_transaction():
+        source = resolve_source(source_code, language=language, report=report)
         for index, (name, data) in enumerate(iter_inputs(paths), start=1):
             if progress:
                 progress(index, name)
@@ -86,6 +87,23 @@ def import_paths(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+class _no_transaction:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def resolve_source(source_code, *, language, report: Report):
+    if not source_code:
+        return None
+    source, created = services.get_or_create_source(source_code, language=language or "en")
+    if created:
+        report.notices.append(f"Created source {source.code} (a new source code).")
+    return source
 
 
 def import_file(name, data, *, source, fmt, language, publish, report: Report) -> None:
@@ -101,6 +119,10 @@ def import_file(name, data, *, source, fmt, language, publish, report: Report) -
         return
     raw = data.decode("utf-8-sig", errors="replace")
     for story in stories:
+        if isinstance(story, ParseError):
+            report.counts["failed"] += 1
+            report.errors.append(f"{name}: {story}")
+            continue
         try:
             story_source = source
             if story_source is None:
@@ -118,5 +140,96 @@ def import_file(name, data, *, source, fmt, language, publish, report: Report) -
             report.counts["failed"] += 1
             report.errors.append(f"{name}: {exc}")
             continue
+        except ValidationError as exc:
+            report.counts["failed"] += 1
+            report.errors.append(f"{name}: story {story.headline[:60]!r}: {'; '.join(exc.messages)}")
+            continue
+        except DatabaseError as exc:
+            report.counts["failed"] += 1
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            report.errors.append(f"{name}: story {story.headline[:60]!r}: not stored: {first}")
+            continue
         report.counts[result.outcome] += 1
         report.results.append(result)
+
+
+# --- The drop folder ------------------------------------------------------------------------------
+
+DONE, FAILED = "done", "failed"
+IGNORED_SUFFIXES = (".part", ".tmp", ".filepart", ".error.txt")
+
+
+def pending_files(folder: Path, *, settle: float) -> list[Path]:
+    """Files waiting in the drop folder (not in done/ or failed/, not hidden, not still being
+    written: unchanged for ``settle`` seconds), oldest first."""
+    now = time.time()
+    found = []
+    for path in folder.iterdir():
+        if not path.is_file() or path.name.startswith(".") or path.name.endswith(IGNORED_SUFFIXES):
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if now - stat.st_mtime >= settle:
+            found.append((stat.st_mtime, path.name, path))
+    return [p for _, _, p in sorted(found)]
+
+
+def _move(path: Path, folder: Path) -> Path:
+    folder.mkdir(exist_ok=True)
+    target = folder / path.name
+    if target.exists():
+        stem = time.strftime("%Y%m%dT%H%M%S")
+        target = folder / f"{path.stem}.{stem}-{os.getpid()}{path.suffix}"
+    shutil.move(str(path), target)
+    return target
+
+
+def watch_pass(folder: Path, *, source, fmt, language, publish, settle: float, report: Report,
+               progress: Callable[[int, str], None] | None = None) -> int:
+    """Import every file waiting in ``folder`` once; move each to done/ or failed/. Returns how many."""
+    files = pending_files(folder, settle=settle)
+    for index, path in enumerate(files, start=1):
+        if progress:
+            progress(index, str(path))
+        one = Report()
+        try:
+            size = path.stat().st_size
+            limit = settings.WIRE_MAX_FILE_BYTES
+            data = ParseError(f"{size} bytes, larger than the limit of {limit}") if size > limit else path.read_bytes()
+        except OSError as exc:
+            data = ParseError(f"cannot read: {exc.strerror}")
+        import_file(str(path), data, source=source, fmt=fmt, language=language, publish=publish, report=one)
+        report.counts.update(one.counts)
+        report.errors.extend(one.errors)
+        report.notices.extend(one.notices)
+        report.results.extend(one.results)
+        if one.failed:
+            target = _move(path, folder / FAILED)
+            error_file = target.with_name(target.name + ".error.txt")
+            error_file.write_text("\n".join(one.errors) + "\n", encoding="utf-8")
+        else:
+            _move(path, folder / DONE)
+    return len(files)
+
+
+def watch(folder: str, *, source_code=None, fmt="auto", language=None, publish=False, once=False,
+          interval: float = 5.0, settle: float = 2.0, progress=None, on_pass=None) -> Report:
+    """Poll a drop folder (agencies deliver by FTP into one) until interrupted, or one pass with
+    ``once``. ``on_pass(report)`` is called after each pass that imported something."""
+    path = Path(folder)
+    report = Report()
+    source = resolve_source(source_code, language=language, report=report)
+    try:
+        while True:
+            before = sum(report.counts.values())
+            watch_pass(path, source=source, fmt=fmt, language=language, publish=publish, settle=settle,
+                       report=report, progress=progress)
+            if on_pass and sum(report.counts.values()) != before:
+                on_pass(report)
+            if once:
+                return report
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return report  # Ctrl-C: stop between files (each story is already committed or rolled back)

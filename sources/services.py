@@ -77,6 +77,7 @@ def _article_fields(story: ParsedStory, language: str) -> dict:
         "language": language,
         "urgency": story.urgency,
         "copyright": story.copyright,
+        "editor_note": story.editor_note,
         "embargo_until": story.embargo_until,
     }
 

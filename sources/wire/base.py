@@ -107,6 +107,8 @@ class WireParser:
         raise NotImplementedError
 
     def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory]:  # pragma: no cover
+        """The stories in the file. A format carrying several stories may put a ``ParseError`` in
+        the list in place of a story it cannot read (the importer counts it as one failure)."""
         raise NotImplementedError
 
 

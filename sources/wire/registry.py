@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from sources.wire.base import ParsedStory, ParseError, WireParser
+from sources.wire.feeds import AtomParser, RSSParser
+from sources.wire.newsml_g2 import NewsMLG2Parser
+from sources.wire.ninjs import NinjsParser
+from sources.wire.nitf import NITFParser
 from sources.wire.text import TextParser
 
 # Most specific first; plain text is the fallback and comes last.
-_PARSERS: list[WireParser] = [TextParser()]
+_PARSERS: list[WireParser] = [
+    NITFParser(), NewsMLG2Parser(), NinjsParser(), RSSParser(), AtomParser(), TextParser(),
+]
 
 
 def register(parser: WireParser) -> None:
@@ -31,11 +37,19 @@ def detect_format(data: bytes) -> str:
     for parser in _PARSERS:
         if parser.sniff(data):
             return parser.format
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        raise ParseError("unrecognised XML: the root element is not nitf, newsItem, newsMessage, rss or feed")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        raise ParseError("unrecognised JSON: not a ninjs object (no uri, guid, headline(s) or bodies)")
     raise ParseError("unrecognised format: not text, NITF, NewsML-G2, ninjs, RSS or Atom")
 
 
-def parse_bytes(data: bytes, *, fmt: str = "auto", filename: str = "") -> tuple[str, list[ParsedStory]]:
-    """Parse one file's bytes; returns (format, stories)."""
+def parse_bytes(
+    data: bytes, *, fmt: str = "auto", filename: str = ""
+) -> tuple[str, list[ParsedStory | ParseError]]:
+    """Parse one file's bytes; returns (format, stories). A file that carries several stories (a
+    newsMessage, a feed) gives a ParseError in the list for each story it could not read, so that
+    one bad story does not stop the others; a file that cannot be read at all raises ParseError."""
     if fmt in ("auto", "", None):
         fmt = detect_format(data)
     return fmt, get_parser(fmt).parse(data, filename=filename)

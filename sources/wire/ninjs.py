@@ -1,0 +1,230 @@
+"""ninjs (IPTC News in JSON), 1.x and 2.x, and Superdesk's 1.x flavour.
+
+Mapped from (ninjs 1.5 / 2.1 property names):
+
+* guid: ``uri`` (else Superdesk's ``guid``); version: ``version`` (a string holding a whole number)
+* headline: 2.x ``headlines[]`` (role ``main``, else the first), 1.x ``headline``
+* standfirst: 2.x ``descriptions[]`` (role ``summary``/``teaser``/``abstract``, else the first),
+  1.x ``description_text``, ``description_html``, ``description_usage`` left out
+* body: 2.x ``bodies[]`` (role ``main``/``html``/``xhtml`` or an HTML contenttype, else plain text),
+  1.x ``body_html``, ``body_xhtml``, else ``body_text`` as paragraphs; sanitised
+* credits: ``by`` / ``byline`` ("Von X und Y, dpa"), Superdesk ``authors[]`` with roles
+* dateline: ``located`` (a string); language: ``language``
+* keywords: ``keywords[]``; subjects: ``subjects[]`` / ``subject[]`` names (else codes)
+* urgency: ``urgency``, else Superdesk ``priority``
+* version time: ``versioncreated``; first created: ``firstcreated``; embargo: ``embargoed``
+* status: ``pubstatus`` (usable, withheld, canceled)
+* copyright: ``copyrightnotice``, else ``copyrightholder``; editor's note: ``ednote``;
+  slugline: ``slugline``; source: ``source`` (Superdesk), else ``copyrightholder``; url: 2.x
+  ``renditions``/``links`` are not read, ``uri`` only when it is an http(s) URL
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from articles.sanitize import paragraphs_to_html, plain_text, sanitize_html
+from sources.wire import xmlsafe as x
+from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser, decode_text
+
+MAX_JSON_BYTES = 20 * 1024 * 1024
+SNIFF_KEYS = re.compile(
+    rb'"(?:\$standard|uri|guid|headline|headlines|bodies|body_html|body_text|body_xhtml|versioncreated)"\s*:'
+)
+AUTHOR_ROLES = {"author": "writer", "writer": "writer", "editor": "editing", "translator": "translation",
+                "photographer": "photo", "reporter": "reporting", "contributor": "additional"}
+STATUS = {"usable": "usable", "withheld": "withheld", "canceled": "canceled", "cancelled": "canceled"}
+
+
+def _str(data: dict, key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ParseError(f"expected a string, got {_kind(value)}", field=key)
+    return value
+
+
+def _list(data: dict, key: str) -> list:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ParseError(f"expected a list, got {_kind(value)}", field=key)
+    return value
+
+
+def _objects(data: dict, key: str) -> list[dict]:
+    items = _list(data, key)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ParseError(f"expected an object, got {_kind(item)}", field=f"{key}[{index}]")
+    return items
+
+
+def _value(item: dict, key: str, index: int, name: str = "value") -> str:
+    value = item.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ParseError(f"expected a string, got {_kind(value)}", field=f"{key}[{index}].{name}")
+    return value
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _pick(items: list[dict], key: str, roles: tuple[str, ...]) -> tuple[int, dict] | None:
+    for role in roles:
+        for index, item in enumerate(items):
+            if _value(item, key, index, "role").lower() == role:
+                return index, item
+    return (0, items[0]) if items else None
+
+
+def _body(data: dict) -> str:
+    return x.ensure_paragraphs(x.drop_empty_paragraphs(_raw_body(data)))
+
+
+def _raw_body(data: dict) -> str:
+    bodies = _objects(data, "bodies")
+    if bodies:
+        html_bodies = [(i, b) for i, b in enumerate(bodies)
+                       if "html" in _value(b, "bodies", i, "contenttype").lower()
+                       or _value(b, "bodies", i, "role").lower() in ("html", "xhtml", "main")]
+        if html_bodies:
+            picked = _pick([b for _, b in html_bodies], "bodies", ("main", "html", "xhtml"))
+            index = html_bodies[[b for _, b in html_bodies].index(picked[1])][0]
+            return sanitize_html(_value(picked[1], "bodies", index).strip())
+        return _text_body(_value(bodies[0], "bodies", 0))
+    for key in ("body_html", "body_xhtml"):
+        value = _str(data, key)
+        if value.strip():
+            return sanitize_html(value.strip())
+    return _text_body(_str(data, "body_text"))
+
+
+def _text_body(text: str) -> str:
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "")]
+    return paragraphs_to_html(paragraphs)
+
+
+def _headline(data: dict) -> str:
+    headlines = _objects(data, "headlines")
+    if headlines:
+        index, item = _pick(headlines, "headlines", ("main", ""))
+        return plain_text(_value(item, "headlines", index))
+    return plain_text(_str(data, "headline"))
+
+
+def _standfirst(data: dict) -> str:
+    descriptions = _objects(data, "descriptions")
+    if descriptions:
+        index, item = _pick(descriptions, "descriptions", ("summary", "teaser", "abstract", "lead"))
+        return plain_text(_value(item, "descriptions", index))
+    return plain_text(_str(data, "description_text") or _str(data, "description_html"))
+
+
+def _credits(data: dict) -> list[ParsedCredit]:
+    credits: list[ParsedCredit] = []
+    for index, author in enumerate(_objects(data, "authors")):
+        name = plain_text(_value(author, "authors", index, "name"))
+        role = AUTHOR_ROLES.get(_value(author, "authors", index, "role").lower(), "writer")
+        if name:
+            credits.append(ParsedCredit(name=name, role=role))
+    if not any(c.role == "writer" for c in credits):
+        by = _str(data, "by") or _str(data, "byline")
+        credits[:0] = x.parse_byline(plain_text(by))
+    return credits
+
+
+def _names(data: dict, key: str) -> list[str]:
+    out = []
+    for index, item in enumerate(_objects(data, key)):
+        name = _value(item, key, index, "name") or _value(item, key, index, "code")
+        if name.strip():
+            out.append(plain_text(name))
+    return out
+
+
+def parse_ninjs(data) -> ParsedStory:
+    if not isinstance(data, dict):
+        raise ParseError(f"expected a JSON object at the top, got {_kind(data)}")
+    headline = _headline(data)
+    if not headline:
+        raise ParseError("no headline (headlines[].value or headline)", field="headline")
+    guid = (_str(data, "uri") or _str(data, "guid")).strip()
+    version = data.get("version")
+    if isinstance(version, float | bool | list | dict):
+        raise ParseError(f"expected a string holding a whole number, got {_kind(version)}", field="version")
+    status = _str(data, "pubstatus").strip().lower()
+    if status and status not in STATUS:
+        raise ParseError(f"unknown pubstatus {status!r} (usable, withheld, canceled)", field="pubstatus")
+    urgency = data.get("urgency", data.get("priority"))
+    if urgency is not None and (isinstance(urgency, bool) or not isinstance(urgency, int | str)):
+        raise ParseError(f"expected a number, got {_kind(urgency)}", field="urgency")
+    keywords = _list(data, "keywords")
+    for index, keyword in enumerate(keywords):
+        if not isinstance(keyword, str):
+            raise ParseError(f"expected a string, got {_kind(keyword)}", field=f"keywords[{index}]")
+    located = data.get("located")
+    if isinstance(located, dict):  # ninjs 2.x allows a place object here
+        located = located.get("name") or ""
+    if located is not None and not isinstance(located, str):
+        raise ParseError(f"expected a string, got {_kind(located)}", field="located")
+    place, outlet = x.split_dateline(plain_text(located or ""))
+    uri = guid if guid.startswith(("http://", "https://")) else ""
+    source = data.get("source")
+    source_code = (source if isinstance(source, str) else "") or _str(data, "copyrightholder")
+    return ParsedStory(
+        headline=headline,
+        standfirst=_standfirst(data),
+        body_html=_body(data),
+        credits=_credits(data),
+        dateline_place=place,
+        dateline_outlet=outlet,
+        language=_str(data, "language").strip(),
+        keywords=[plain_text(k) for k in keywords if k.strip()],
+        subjects=_names(data, "subjects") or _names(data, "subject"),
+        urgency=x.urgency_value(urgency),
+        guid=guid,
+        version=x.parse_int(version, field="version", minimum=1),
+        version_at=x.parse_datetime(_str(data, "versioncreated"), field="versioncreated"),
+        first_created=x.parse_datetime(_str(data, "firstcreated"), field="firstcreated"),
+        embargo_until=x.parse_datetime(_str(data, "embargoed"), field="embargoed"),
+        status=STATUS.get(status, "usable"),
+        copyright=plain_text(_str(data, "copyrightnotice") or _str(data, "copyrightholder")),
+        editor_note=plain_text(_str(data, "ednote")),
+        slugline=plain_text(_str(data, "slugline")),
+        source_code=re.sub(r"[^A-Za-z0-9_.-]", "", plain_text(source_code))[:32],
+        url=uri[:500],
+    )
+
+
+class NinjsParser(WireParser):
+    format = "ninjs"
+
+    def sniff(self, data: bytes) -> bool:
+        head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+        return head[:1] == b"{" and bool(SNIFF_KEYS.search(head))
+
+    def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory]:
+        if len(data) > MAX_JSON_BYTES:
+            raise ParseError(f"{len(data)} bytes, larger than the JSON limit of {MAX_JSON_BYTES}")
+        text = decode_text(data)
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+        except RecursionError:
+            raise ParseError("not valid JSON: nested too deeply") from None
+        try:
+            return [parse_ninjs(parsed)]
+        except ParseError as exc:
+            exc.story = exc.story or (parsed.get("uri") or parsed.get("guid") if isinstance(parsed, dict) else None)
+            if not isinstance(exc.story, str | None):
+                exc.story = None
+            raise
