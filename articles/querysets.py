@@ -1,8 +1,25 @@
 """Reads. "Published" is defined here, once; every public surface starts from it."""
 
+import re
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import (
+    SearchConfig,
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Value, When, Window
+from django.db.models.functions import Coalesce, Concat, JSONObject, RowNumber
 from django.utils import timezone
+
+# Highlight markers: private-use characters that ts_headline wraps around matches. The snippet is
+# escaped in Python and only then are these turned into <mark>, so no stored text can inject HTML.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+ENGLISH = Q(language="en") | Q(language__startswith="en-")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -39,4 +56,129 @@ class ArticleQuerySet(models.QuerySet):
             self.select_related("section", "lead_image", "source")
             ._with_credits()
             .prefetch_related("tags", Prefetch("corrections", queryset=Correction.objects.order_by("created_at")))
+            .with_renditions()
+            .with_translations()
         )
+
+    # --- Public site helpers (issue 5). Each adds columns to the same query, never a query per row.
+
+    def with_renditions(self):
+        """``lead_renditions``: the lead image's renditions as a list of dicts, in the same query."""
+        from articles.models import ImageRendition
+
+        renditions = (
+            ImageRendition.objects.filter(image_id=OuterRef("lead_image_id"))
+            .order_by("format", "width")
+            .values(json=JSONObject(width="width", height="height", format="format", file="file"))
+        )
+        return self.annotate(lead_renditions=ArraySubquery(renditions))
+
+    def with_translations(self):
+        """``translation_links``: the published translations of a story (or of the story it translates),
+        as dicts (id, slug, language, headline), in the same query."""
+        from articles.models import Article
+
+        siblings = (
+            Article.objects.published()
+            .filter(
+                Q(pk=OuterRef("translation_of_id"))
+                | Q(translation_of_id=OuterRef("pk"))
+                | (Q(translation_of_id=OuterRef("translation_of_id")) & ~Q(pk=OuterRef("pk")))
+            )
+            .order_by("language")
+            .values(json=JSONObject(id="id", slug="slug", language="language", headline="headline"))
+        )
+        return self.annotate(translation_links=ArraySubquery(siblings))
+
+    def for_teasers(self):
+        """A teaser without credits: headline, standfirst, section, image. One query."""
+        return (
+            self.select_related("section", "lead_image")
+            .defer("body", "editor_note", "withdrawn_reason", "search_vector")
+            .order_by("-publish_at", "-id")
+        )
+
+    def section_blocks(self, per_section=4):
+        """The newest ``per_section`` stories of every active section, in one query (a window function)."""
+        ranked = self.filter(section__isnull=False, section__is_active=True).annotate(
+            section_rank=Window(
+                RowNumber(), partition_by=F("section_id"), order_by=[F("publish_at").desc(), F("id").desc()]
+            )
+        )
+        return ranked.filter(section_rank__lte=per_section).for_teasers().with_renditions()
+
+    def by_author(self, editor):
+        from articles.models import ArticleCredit
+
+        return self.filter(pk__in=ArticleCredit.objects.filter(editor=editor).values("article_id"))
+
+    def related_to(self, article, limit=4):
+        """Stories sharing a tag or the section with ``article``, newest first. Uses the prefetched tags."""
+        from articles.models import Article
+
+        condition = Q(section_id=article.section_id) if article.section_id else Q(pk__in=[])
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if tag_ids:
+            condition |= Q(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))
+        return self.filter(condition).exclude(pk=article.pk).for_teasers()[:limit]
+
+    def search(self, text, language=None):
+        """Full-text search over the stored ``search_vector``, ranked, with a highlighted ``snippet``.
+
+        English stories were indexed with the ``english`` configuration (stemmed), every other language
+        with ``simple``; each is matched with a query in its own configuration. Kurdish and Arabic have
+        no stemmer, so a trigram word match on the headline (GIN ``gin_trgm_ops`` index) catches inflected
+        forms (``بەنداو`` / ``بەنداوەکە``).
+        """
+        english_query = SearchQuery(text, search_type="websearch", config="english")
+        simple_query = SearchQuery(text, search_type="websearch", config="simple")
+        # Prefix terms for languages without a stemmer: بەنداو matches بەنداوەکەی. Only word characters
+        # reach the raw tsquery, so nothing the reader types can break its syntax.
+        words = re.findall(r"\w+", text)[:8]
+        if words:
+            simple_query = simple_query | SearchQuery(
+                " & ".join(f"{w}:*" for w in words), search_type="raw", config="simple"
+            )
+        qs = self
+        if language:
+            qs = qs.filter(ENGLISH) if language == "en" else qs.filter(language=language)
+        match = (ENGLISH & Q(search_vector=english_query)) | (
+            ~ENGLISH & (Q(search_vector=simple_query) | Q(headline__trigram_word_similar=text))
+        )
+        config = SearchConfig(Case(When(ENGLISH, then=Value("english")), default=Value("simple")))
+        document = Concat(
+            "standfirst", Value(" "), _plain_text("body"), output_field=models.TextField()
+        )
+        return (
+            qs.filter(match)
+            .annotate(
+                rank=SearchRank(F("search_vector"), english_query | simple_query)
+                + Case(When(ENGLISH, then=Value(0.0)), default=TrigramWordSimilarity(text, "headline")),
+                snippet=SearchHeadline(
+                    document,
+                    english_query | simple_query,
+                    config=config,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-publish_at", "-id")
+        )
+
+
+def _plain_text(field):
+    """HTML tags out of a field, as the stored search vector does it."""
+    from django.db.models import Func
+
+    return Func(
+        Coalesce(F(field), Value("")),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
+    )

@@ -1,6 +1,9 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
+from articles.cache import public_page
+from articles.sitemaps import SITEMAPS, news_sitemap
 
 app_name = "articles"
 
@@ -10,5 +13,32 @@ urlpatterns = [
     path("story/<int:pk>/", views.story, name="story_noslug"),
     path("tag/<str:slug>/", views.tag, name="tag"),
     path("author/<str:slug>/", views.author, name="author"),
+    # Fixed paths: all before the section catch-all at the end.
+    path("search/", views.search, name="search"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap-index",
+    ),
+    path("sitemap-news.xml", public_page(news_sitemap), name="sitemap-news"),
+    path(
+        "sitemap-<section>.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("feeds/latest/", public_page(feeds.LatestFeed()), name="feed_latest"),
+    path("feeds/latest/atom/", public_page(feeds.LatestAtomFeed()), name="feed_latest_atom"),
+    path("feeds/corrections/", public_page(feeds.CorrectionsFeed()), name="feed_corrections"),
+    path("feeds/corrections/atom/", public_page(feeds.CorrectionsAtomFeed()), name="feed_corrections_atom"),
+    path("feeds/tag/<str:slug>/", public_page(feeds.TagFeed()), name="feed_tag"),
+    path("feeds/tag/<str:slug>/atom/", public_page(feeds.TagAtomFeed()), name="feed_tag_atom"),
+    path("feeds/author/<str:slug>/", public_page(feeds.AuthorFeed()), name="feed_author"),
+    path("feeds/author/<str:slug>/atom/", public_page(feeds.AuthorAtomFeed()), name="feed_author_atom"),
+    path("feeds/<str:slug>/", public_page(feeds.SectionFeed()), name="feed_section"),
+    path("feeds/<str:slug>/atom/", public_page(feeds.SectionAtomFeed()), name="feed_section_atom"),
     path("<str:slug>/", views.section, name="section"),
 ]

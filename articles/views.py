@@ -1,24 +1,48 @@
-"""Public pages. Thin: each reads a named queryset built on ``published()``."""
+"""Public pages. Thin: each reads a named queryset built on ``published()``; ``public_page`` adds the
+page cache, validators and Cache-Control (articles/cache.py)."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from articles.models import Article, Section, Status, Tag
+from articles.cache import public_page, set_last_modified
+from articles.context_processors import nav_sections
+from articles.languages import LANGUAGE_CHOICES
+from articles.models import Article, Correction, Status, Tag
 from editors.models import Editor
 
 PAGE_SIZE = 20
+LATEST_COUNT = 12
+SEARCH_MAX_LENGTH = 200
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def _newest(stories):
+    return max((s.modified_at for s in stories if s.modified_at), default=None)
+
+
+@public_page
 def home(request):
-    latest = list(Article.objects.published().for_listing()[:PAGE_SIZE + 1])
-    return render(request, "articles/home.html", {"lead": latest[0] if latest else None, "latest": latest[1:]})
+    latest = list(Article.objects.published().for_listing().with_renditions()[: LATEST_COUNT + 1])
+    lead = next((s for s in latest[:5] if s.lead_image_id), latest[0] if latest else None)
+    others = [s for s in latest if s is not lead][:LATEST_COUNT]
+    shown = [s.pk for s in latest]
+    blocks: dict[int, list] = {}
+    for story in Article.objects.published().exclude(pk__in=shown).section_blocks():
+        blocks.setdefault(story.section_id, []).append(story)
+    section_blocks = [(s, blocks[s.pk]) for s in nav_sections() if s.pk in blocks]
+    response = render(
+        request, "articles/home.html", {"lead": lead, "latest": others, "section_blocks": section_blocks}
+    )
+    set_last_modified(response, _newest(latest))
+    return response
 
 
+@public_page
 def story(request, pk, slug=None):
     article = Article.objects.published().for_story_page().filter(pk=pk).first()
     if article is None:
@@ -27,22 +51,96 @@ def story(request, pk, slug=None):
         raise Http404("No such story.")
     if slug != article.slug:
         return redirect(article.get_absolute_url(), permanent=True)
-    return render(request, "articles/story.html", {"article": article})
+    related = list(Article.objects.published().related_to(article))
+    response = render(request, "articles/story.html", {"article": article, "related": related})
+    times = [article.modified_at, article.updated_at, *(c.created_at for c in article.corrections.all())]
+    set_last_modified(response, max((t for t in times if t), default=None))
+    return response
 
 
+def _listing(request, queryset, context):
+    page = _page(request, queryset.for_listing().with_renditions())
+    response = render(request, "articles/listing.html", {"page": page, **context})
+    set_last_modified(response, _newest(page))
+    return response
+
+
+@public_page
 def section(request, slug):
-    section = get_object_or_404(Section, slug=slug, is_active=True)
-    page = _page(request, Article.objects.published().filter(section=section).for_listing())
-    return render(request, "articles/listing.html", {"title": section.name, "page": page, "section": section})
+    section = next((s for s in nav_sections() if s.slug == slug), None)
+    if section is None:
+        raise Http404("No such section.")
+    return _listing(
+        request,
+        Article.objects.published().filter(section=section),
+        {"title": section.name, "section": section, "feed_url": reverse("articles:feed_section", args=[slug])},
+    )
 
 
+@public_page
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _page(request, Article.objects.published().filter(tags=tag).for_listing())
-    return render(request, "articles/listing.html", {"title": tag.name, "page": page})
+    return _listing(
+        request,
+        Article.objects.published().filter(tags=tag),
+        {"title": tag.name, "tag": tag, "feed_url": reverse("articles:feed_tag", args=[slug])},
+    )
 
 
+@public_page
 def author(request, slug):
     editor = get_object_or_404(Editor, slug=slug, is_active=True)
-    page = _page(request, Article.objects.published().filter(credits__editor=editor).distinct().for_listing())
-    return render(request, "articles/listing.html", {"title": editor.display_name, "page": page, "author": editor})
+    return _listing(
+        request,
+        Article.objects.published().by_author(editor),
+        {"title": editor.display_name, "author": editor, "feed_url": reverse("articles:feed_author", args=[slug])},
+    )
+
+
+@public_page
+def corrections(request):
+    queryset = (
+        Correction.objects.filter(article__in=Article.objects.published())
+        .select_related("article")
+        .only("kind", "text", "created_at", "article", "article__headline", "article__slug", "article__language")
+        .order_by("-created_at", "-id")
+    )
+    page = _page(request, queryset)
+    return render(request, "articles/corrections.html", {"page": page})
+
+
+@public_page
+def search(request):
+    text = request.GET.get("q", "").replace("\x00", "").strip()
+    language = request.GET.get("language", "")
+    section_slug = request.GET.get("section", "")
+    languages = dict(LANGUAGE_CHOICES)
+    context = {"q": text, "language": language, "section_slug": section_slug, "languages": LANGUAGE_CHOICES}
+    if len(text) > SEARCH_MAX_LENGTH:
+        context["error"] = f"Please search with at most {SEARCH_MAX_LENGTH} characters."
+        return render(request, "articles/search.html", context, status=400)
+    if language and language not in languages:
+        language = context["language"] = ""
+    page = None
+    if text:
+        queryset = Article.objects.published()
+        if section_slug:
+            queryset = queryset.filter(section__slug=section_slug)
+        page = _page(request, queryset.for_listing().search(text, language=language or None))
+    context["page"] = page
+    return render(request, "articles/search.html", context)
+
+
+@public_page
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap-index'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap-news'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -54,3 +54,13 @@ def wire_editor(db):
 @pytest.fixture
 def chief_editor(db):
     return role_user("Chief editor")
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """The public page cache (locmem) lives as long as the process: start every test without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

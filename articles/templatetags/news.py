@@ -37,3 +37,69 @@ def direction(language):
 @register.filter
 def language_label(language):
     return language_name(language)
+
+
+# --- Public site (issue 5) -----------------------------------------------------------------------
+
+
+@register.simple_tag
+def lead_image(story):
+    """The story's lead image sources (srcset from renditions, else the original), or None."""
+    from articles.seo import image_sources
+
+    return image_sources(story)
+
+
+@register.simple_tag
+def news_article_json_ld(article):
+    from articles.seo import json_ld, news_article
+
+    return json_ld(news_article(article))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current URL with ``page`` set to ``number`` (other parameters, such as ``q``, kept)."""
+    request = context["request"]
+    params = request.GET.copy()
+    if number == 1:
+        params.pop("page", None)
+    else:
+        params["page"] = number
+    query = params.urlencode()
+    return f"{request.path}?{query}" if query else request.path
+
+
+@register.simple_tag
+def page_numbers(page, around=2):
+    """Page numbers to show: first, last and a window round the current page; None marks a gap."""
+    last = page.paginator.num_pages
+    wanted = {1, last, *range(page.number - around, page.number + around + 1)}
+    numbers, previous = [], 0
+    for n in sorted(x for x in wanted if 1 <= x <= last):
+        if n - previous > 1:
+            numbers.append(None)
+        numbers.append(n)
+        previous = n
+    return numbers
+
+
+@register.filter
+def highlighted(snippet):
+    """A search snippet: escaped, then the markers from ts_headline turned into <mark>."""
+    import html
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from articles.querysets import MARK_END, MARK_START
+
+    text = escape(html.unescape(snippet or ""))
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308
+
+
+@register.filter
+def absolute_url(path):
+    from articles.seo import absolute
+
+    return absolute(str(path))

@@ -1,0 +1,204 @@
+"""The public page cache, conditional requests and Cache-Control.
+
+Every public view is wrapped in ``public_page``. For an anonymous GET or HEAD it answers from Django's
+cache framework (``CACHES["default"]``: local memory unless ``CACHE_URL`` names Redis) and stores each
+200 answer for ``PAGE_CACHE_SECONDS``. Every answer gets a strong ``ETag`` (a hash of the body), a
+``Last-Modified`` where the view knows one, ``Cache-Control: public, max-age=60,
+stale-while-revalidate=...``, and a 304 when the reader's copy is current.
+
+Purging is one atomic increment: the cache keys carry a *generation* number, and ``purge()`` bumps it,
+so every page stored before is unreachable at once (and expires on its own). It runs on the
+``article_published`` and ``article_changed`` signals (sent by the services after commit), when a
+section, tag or author profile is saved or deleted, and from ``publish_due`` when a scheduled story
+went live, an embargo lifted or a story expired since its last run. See docs/caching.md.
+
+Never cached: anything for a logged-in user (the desk), preview URLs, answers other than 200, and
+so never an embargoed story (it answers 404 until the embargo lifts).
+"""
+
+import hashlib
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+log = logging.getLogger(__name__)
+
+GENERATION_KEY = "newsroom:page-generation"
+# Query parameters that change a public page; any others are ignored by the views and by the key.
+KEY_PARAMS = ("page", "p", "q", "section", "language")
+STORED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language", "X-Robots-Tag", "Link")
+PRIVATE_PREFIXES = ("/preview/", "/admin/")
+
+
+def page_cache_seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 300)
+
+
+def _max_age() -> int:
+    return getattr(settings, "PUBLIC_MAX_AGE", 60)
+
+
+def _stale_while_revalidate() -> int:
+    return getattr(settings, "PUBLIC_STALE_WHILE_REVALIDATE", 300)
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def purge(reason: str = "") -> None:
+    """Make every cached page unreachable, at once, in every process sharing the cache."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value differs from the old pages' keys
+        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+    log.info("page cache purged%s", f": {reason}" if reason else "")
+
+
+def _page_key(request, gen: int) -> str:
+    params = "&".join(
+        f"{name}={value}" for name in KEY_PARAMS for value in request.GET.getlist(name)[:1]
+    )
+    raw = f"{request.get_host()}|{request.path}|{params}"
+    return f"newsroom:page:{gen}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def is_private(request) -> bool:
+    """The desk and previews: never from or into the page cache, never stored by a shared cache."""
+    if request.path.startswith(PRIVATE_PREFIXES):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _etag(content: bytes) -> str:
+    return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
+
+
+def _public_headers(response) -> None:
+    if response.status_code in (200, 301, 304, 410):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=_max_age(),
+            stale_while_revalidate=_stale_while_revalidate(),
+        )
+    else:  # 404 (perhaps an embargoed story a minute from release), 400, 5xx
+        patch_cache_control(response, no_cache=True, max_age=0)
+
+
+def _from_entry(entry) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=200)
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response["ETag"] = entry["etag"]
+    return response
+
+
+def public_page(view):
+    """Wrap a public view: page cache, validators, Cache-Control, 304."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if is_private(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
+            return response
+
+        key = _page_key(request, generation()) if page_cache_seconds() > 0 else None
+        entry = cache.get(key) if key else None
+        if entry is not None:
+            response = _from_entry(entry)
+            response["X-Page-Cache"] = "hit"
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            if response.status_code == 200 and not response.streaming:
+                response["ETag"] = _etag(response.content)
+                if key and not getattr(response, "no_page_cache", False):
+                    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+                    cache.set(
+                        key,
+                        {"content": response.content, "headers": headers, "etag": response["ETag"]},
+                        page_cache_seconds(),
+                    )
+            response["X-Page-Cache"] = "miss"
+        patch_vary_headers(response, ["Cookie"])
+        _public_headers(response)
+        if response.status_code != 200:
+            return response
+        last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header(
+            "Last-Modified"
+        ) else None
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+
+    return wrapped
+
+
+def set_last_modified(response, when) -> None:
+    """Let a view state when its content last changed (a datetime, or None)."""
+    if when is not None:
+        response["Last-Modified"] = http_date(when.timestamp())
+
+
+# --- Signal handlers, connected in ArticlesConfig.ready() -------------------------------------
+
+
+def on_article_signal(sender, article=None, **kwargs):
+    purge(f"story {getattr(article, 'pk', '?')} published or changed")
+
+
+def on_model_change(sender, instance=None, **kwargs):
+    purge(f"{sender.__name__} {getattr(instance, 'pk', '?')} changed")
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from articles.models import Section, Tag
+    from articles.signals import article_changed, article_published
+    from editors.models import Editor
+
+    article_published.connect(on_article_signal, dispatch_uid="page-cache-published")
+    article_changed.connect(on_article_signal, dispatch_uid="page-cache-changed")
+    for model in (Section, Tag, Editor):
+        post_save.connect(on_model_change, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+        post_delete.connect(on_model_change, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
+
+
+# --- The scheduler's part: purge when something became due -------------------------------------
+
+
+def purge_if_due(since, now) -> int:
+    """Purge when a story became visible or invisible between ``since`` and ``now`` by the clock alone
+    (publish time reached, embargo lifted, expiry reached). Returns how many such stories there were."""
+    from django.db.models import Q
+
+    from articles.models import Article
+
+    if since is None:
+        purge("scheduler: first run")
+        return 0
+    window = (
+        Q(publish_at__gt=since, publish_at__lte=now)
+        | Q(embargo_until__gt=since, embargo_until__lte=now)
+        | Q(expire_at__gt=since, expire_at__lte=now)
+    )
+    count = Article.objects.filter(window, status="published").count()
+    if count:
+        purge(f"scheduler: {count} stories became due or expired")
+    return count

@@ -1,0 +1,111 @@
+"""Structured data for a story: schema.org ``NewsArticle`` as JSON-LD, and the image helpers the
+templates share. Everything is built from what ``for_story_page()`` already loaded: no queries."""
+
+import json
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.templatetags.static import static
+from django.utils.safestring import mark_safe
+
+AUTHOR_ROLES = {"writer", "reporting", "additional"}
+EDITOR_ROLES = {"editing"}
+
+# As django.utils.html.json_script: nothing in a value can close the <script> element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute(url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + (url if url.startswith("/") else "/" + url)
+
+
+def json_ld(data) -> str:
+    """A ``<script type="application/ld+json">`` element, safely escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
+
+
+def image_sources(article) -> dict | None:
+    """The lead image as ``{"src", "width", "height", "alt", "webp", "jpeg"}``; srcset strings from the
+    ImageRendition rows annotated by ``with_renditions()``, the original file when there are none."""
+    image = article.lead_image if article.lead_image_id else None
+    if image is None:
+        return None
+    renditions = getattr(article, "lead_renditions", None) or []
+    by_format: dict[str, list[str]] = {}
+    largest_jpeg = None
+    for r in renditions:
+        url = default_storage.url(r["file"])
+        by_format.setdefault(r["format"], []).append(f"{url} {r['width']}w")
+        if r["format"] == "jpeg" and (largest_jpeg is None or r["width"] > largest_jpeg["width"]):
+            largest_jpeg = {**r, "url": url}
+    original = image.file.url if image.file else ""
+    return {
+        "src": largest_jpeg["url"] if largest_jpeg else original,
+        "original": original,
+        "width": image.width or (largest_jpeg or {}).get("width") or None,
+        "height": image.height or (largest_jpeg or {}).get("height") or None,
+        "alt": image.alt_text,
+        "caption": image.caption,
+        "credit": image.credit,
+        "webp": ", ".join(by_format.get("webp", [])),
+        "jpeg": ", ".join(by_format.get("jpeg", [])),
+    }
+
+
+def _person(credit) -> dict:
+    person = {"@type": "Person", "name": credit.display_name}
+    if credit.editor_id:
+        person["url"] = absolute(credit.editor.get_absolute_url())
+    return person
+
+
+def news_article(article) -> dict:
+    credits = list(article.credits.all())
+    authors = [_person(c) for c in credits if c.role in AUTHOR_ROLES]
+    editors = [_person(c) for c in credits if c.role in EDITOR_ROLES]
+    url = absolute(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline[:110],
+        "description": article.seo_description or article.standfirst,
+        "inLanguage": article.language,
+        "datePublished": (article.first_published_at or article.publish_at).isoformat(),
+        "dateModified": max(
+            d for d in (article.publish_at, article.updated_at, article.first_published_at) if d
+        ).isoformat(),
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL + "/",
+            "logo": {"@type": "ImageObject", "url": absolute(static("img/logo.png")), "width": 600, "height": 60},
+        },
+    }
+    if authors:
+        data["author"] = authors
+    elif article.source_id:
+        data["author"] = [{"@type": "Organization", "name": article.source.name}]
+    if editors:
+        data["editor"] = editors
+    if article.dateline:
+        data["dateline"] = article.dateline
+    if article.section_id:
+        data["articleSection"] = article.section.name
+    tags = [t.name for t in article.tags.all()]
+    if tags:
+        data["keywords"] = tags
+    image = image_sources(article)
+    if image:
+        data["image"] = [absolute(image["src"])]
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.created_at.isoformat()}
+            for c in corrections
+        ]
+    return data

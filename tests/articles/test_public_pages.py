@@ -1,0 +1,215 @@
+"""Every public page: status codes, content, pagination, and nothing unpublished anywhere."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.articles.public_helpers import HIDDEN_MARK, hidden_stories
+from tests.factories import (
+    ArticleFactory,
+    CorrectionFactory,
+    CreditFactory,
+    EditorFactory,
+    SectionFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(section):
+    """A published story with a tag, an author and a correction, plus every kind of hidden story."""
+    tag = TagFactory(name="Water", slug="water")
+    editor = EditorFactory(display_name="Shilan Aziz", slug="shilan-aziz", bio="Covers energy and water.")
+    story = ArticleFactory(published=True, section=section, headline="Dam repairs finished", slug="dam")
+    story.tags.add(tag)
+    CreditFactory(article=story, editor=editor, name="", role="writer")
+    CorrectionFactory(article=story, text="An earlier version gave the wrong year.")
+    hidden = hidden_stories(section, tag=tag, editor=editor)
+    return {"story": story, "tag": tag, "editor": editor, "hidden": hidden, "section": section}
+
+
+def public_urls(world):
+    return [
+        "/",
+        world["story"].get_absolute_url(),
+        world["section"].get_absolute_url(),
+        world["tag"].get_absolute_url(),
+        world["editor"].get_absolute_url(),
+        "/corrections/",
+        f"/search/?q={HIDDEN_MARK}",
+        "/search/?q=hidden",
+        "/feeds/latest/",
+        "/feeds/latest/atom/",
+        f"/feeds/{world['section'].slug}/",
+        f"/feeds/{world['section'].slug}/atom/",
+        f"/feeds/tag/{world['tag'].slug}/",
+        f"/feeds/tag/{world['tag'].slug}/atom/",
+        f"/feeds/author/{world['editor'].slug}/",
+        f"/feeds/author/{world['editor'].slug}/atom/",
+        "/feeds/corrections/",
+        "/feeds/corrections/atom/",
+        "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/sitemap-news.xml",
+    ]
+
+
+def test_every_public_page_answers_200(client, world):
+    for url in public_urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_no_hidden_story_appears_anywhere(client, world):
+    for url in public_urls(world):
+        html = client.get(url).content.decode()
+        if url.startswith("/search/"):
+            html = html.replace(f"“{HIDDEN_MARK}”", "").replace(f'value="{HIDDEN_MARK}"', "")
+            html = html.replace(f'<q dir="auto">{HIDDEN_MARK}</q>', "")
+            assert 'class="teaser' not in html or "hidden" not in url, url
+        assert HIDDEN_MARK not in html, url
+        for story in world["hidden"].values():
+            assert f"/story/{story.pk}/" not in html, url
+    # and the published one does appear where it should
+    assert "Dam repairs finished" in client.get("/").content.decode()
+    assert "Dam repairs finished" in client.get("/corrections/").content.decode()
+
+
+@pytest.mark.parametrize("name", ["draft", "in_review", "unpublished", "scheduled", "embargoed", "expired"])
+def test_hidden_story_page_is_404(client, world, name):
+    response = client.get(world["hidden"][name].get_absolute_url())
+    assert response.status_code == 404
+    assert HIDDEN_MARK not in response.content.decode()
+
+
+def test_killed_story_is_410_in_the_site_design(client, world):
+    response = client.get(world["hidden"]["killed"].get_absolute_url())
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "This story has been removed" in html
+    assert 'class="masthead"' in html and HIDDEN_MARK not in html
+
+
+def test_404_page_is_in_the_site_design(client, db):
+    response = client.get("/no-such-section/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and 'class="masthead"' in html and 'role="search"' in html
+
+
+@pytest.mark.parametrize("url", ["/tag/nothing/", "/author/nobody/", "/feeds/nothing/", "/feeds/tag/nothing/"])
+def test_unknown_listing_is_404(client, db, url):
+    assert client.get(url).status_code == 404
+
+
+def test_inactive_section_is_404(client, db):
+    SectionFactory(name="Archive", slug="archive", is_active=False)
+    assert client.get("/archive/").status_code == 404
+
+
+def test_story_missing_slug_redirects(client, world):
+    story = world["story"]
+    response = client.get(f"/story/{story.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+def test_home_has_lead_latest_and_section_blocks(client, db):
+    sections = [SectionFactory(name=n, slug=n.lower(), position=i) for i, n in enumerate(["Politics", "Sport"])]
+    now = timezone.now()
+    for i in range(30):
+        ArticleFactory(
+            published=True,
+            section=sections[i % 2],
+            headline=f"Story number {i:02d}",
+            publish_at=now - timedelta(minutes=i + 1),
+        )
+    html = client.get("/").content.decode()
+    assert 'aria-label="Top story"' in html
+    assert html.index("Story number 00") < html.index("Story number 01")
+    assert 'id="latest-heading"' in html
+    for s in sections:
+        assert f'id="section-{s.pk}"' in html
+    # the blocks continue after the latest list: older stories appear in them
+    assert "Story number 13" in html or "Story number 14" in html
+
+
+def test_home_headings_in_order_and_landmarks(client, published_article):
+    html = client.get("/").content.decode()
+    levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    for landmark in ("<header", "<main", "<nav", "<footer", 'class="skip-link" href="#main"'):
+        assert landmark in html
+
+
+def test_section_pagination_has_numbers_and_rel(client, section):
+    now = timezone.now()
+    for i in range(45):
+        ArticleFactory(published=True, section=section, publish_at=now - timedelta(minutes=i + 1))
+    first = client.get("/world/").content.decode()
+    assert '<link rel="next" href="/world/?page=2">' in first
+    assert 'rel="prev"' not in first
+    assert 'aria-label="Page 3"' in first
+    second = client.get("/world/?page=2").content.decode()
+    assert '<link rel="prev" href="/world/">' in second
+    assert '<link rel="next" href="/world/?page=3">' in second
+    assert 'aria-current="page" href="/world/?page=2"' in second
+    # out-of-range and junk page numbers do not fail
+    assert client.get("/world/?page=999").status_code == 200
+    assert client.get("/world/?page=abc").status_code == 200
+
+
+def test_author_page_shows_profile_and_only_their_stories(client, section):
+    editor = EditorFactory(display_name="Ava Homa", slug="ava-homa", job_title="Chief correspondent", bio="Reports.")
+    mine = ArticleFactory(published=True, section=section, headline="Mine")
+    CreditFactory(article=mine, editor=editor, name="")
+    CreditFactory(article=mine, editor=editor, name="", role="editing")  # twice: listed once
+    ArticleFactory(published=True, section=section, headline="Somebody else's")
+    html = client.get("/author/ava-homa/").content.decode()
+    assert "Ava Homa" in html and "Chief correspondent" in html and "Reports." in html
+    assert html.count(">Mine<") == 1
+    assert "Somebody else" not in html
+
+
+def test_tag_page_lists_tagged_stories(client, section):
+    tag = TagFactory(name="Oil", slug="oil")
+    tagged = ArticleFactory(published=True, section=section, headline="Pipeline reopens")
+    tagged.tags.add(tag)
+    ArticleFactory(published=True, section=section, headline="Unrelated")
+    html = client.get("/tag/oil/").content.decode()
+    assert "Pipeline reopens" in html and "Unrelated" not in html
+
+
+def test_corrections_log_lists_newest_first(client, section):
+    story = ArticleFactory(published=True, section=section, headline="Budget vote")
+    old = CorrectionFactory(article=story, text="Old correction.")
+    new = CorrectionFactory(article=story, text="New clarification.", kind="clarification")
+    old.created_at = timezone.now() - timedelta(days=3)
+    old.save()
+    html = client.get("/corrections/").content.decode()
+    assert html.index("New clarification.") < html.index("Old correction.")
+    assert f"#correction-{new.pk}" in html
+
+
+def test_robots_txt_names_the_sitemaps(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Sitemap: http://testserver/sitemap-news.xml" in text
+    assert "Disallow: /admin/" in text
+
+
+@pytest.mark.parametrize("slug", ["search", "corrections", "feeds", "robots.txt", "sitemap.xml"])
+def test_fixed_paths_win_over_a_section_of_the_same_name(client, db, slug):
+    SectionFactory(name=slug.title(), slug=slug)
+    response = client.get(f"/{slug}/" if "." not in slug else f"/{slug}")
+    assert response.status_code in (200, 404)
+    if slug in ("search", "corrections"):
+        assert f'<h1 class="page-title">{slug.title()}</h1>' in response.content.decode()
