@@ -82,8 +82,9 @@ def _entry(entry, feed, *, index: int) -> ParsedStory:
         term = plain_text(tag.get("term") or tag.get("label") or "")
         if term and term not in keywords:
             keywords.append(term)
-    published = _time(entry.get("published_parsed"))
-    updated = _time(entry.get("updated_parsed")) or published
+    # dict.get: feedparser's own get() maps a missing updated_parsed to published_parsed, with a warning.
+    published = _time(dict.get(entry, "published_parsed"))
+    updated = _time(dict.get(entry, "updated_parsed")) or published
     link = (entry.get("link") or "").strip()
     return ParsedStory(
         headline=headline,

@@ -8,6 +8,7 @@ from sources.wire.newsml_g2 import NewsMLG2Parser
 from sources.wire.ninjs import NinjsParser
 from sources.wire.nitf import NITFParser
 from sources.wire.text import TextParser
+from sources.wire.xmlsafe import reject_entity_declarations
 
 # Most specific first; plain text is the fallback and comes last.
 _PARSERS: list[WireParser] = [
@@ -34,6 +35,8 @@ def get_parser(fmt: str) -> WireParser:
 def detect_format(data: bytes) -> str:
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ParseError("empty file: no headline")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        reject_entity_declarations(data)  # before anything looks further: a long DOCTYPE hides the root
     for parser in _PARSERS:
         if parser.sniff(data):
             return parser.format

@@ -67,7 +67,7 @@ def parse_xml(data: bytes) -> etree._Element:
     if len(data) > MAX_XML_BYTES:
         raise ParseError(f"{len(data)} bytes, larger than the XML limit of {MAX_XML_BYTES}")
     reject_entity_declarations(data)
-    data = _fix_encoding_label(data)
+    data = _fix_encoding_label(_blank_doctype(data))
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
@@ -83,6 +83,18 @@ def parse_xml(data: bytes) -> etree._Element:
         raise ParseError("entity declarations are not accepted", field="doctype")
     strip_namespaces(root)
     return root
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[[^\]]*\])?\s*>", re.IGNORECASE)
+
+
+def _blank_doctype(data: bytes) -> bytes:
+    """The DOCTYPE out (a DTD is never read, so ``SYSTEM "../dtd/nitf-3-2.dtd"`` is never fetched);
+    its newlines stay, so that error line numbers still match the file."""
+    match = _DOCTYPE.search(data, 0, 8192)
+    if not match:
+        return data
+    return data[: match.start()] + b"\n" * match.group(0).count(b"\n") + data[match.end():]
 
 
 def _fix_encoding_label(data: bytes) -> bytes:

@@ -1,0 +1,86 @@
+"""Versions end to end through import_wire: unchanged, updated, waiting, stale, withdrawn."""
+
+import pytest
+
+from articles import services as article_services
+from articles.models import Article
+from sources.models import WireItem
+from tests.sources.wire_helpers import fixture, run
+
+pytestmark = pytest.mark.django_db
+
+V1, V2, V3 = (fixture("newsml-g2", n) for n in ("item-v1.xml", "item-v2.xml", "item-v3-canceled.xml"))
+
+
+def test_same_file_twice_is_unchanged():
+    assert run(V1, "--publish")[0] == 0
+    article = Article.objects.get()
+    code, out, _ = run(V1, "--publish")
+    assert code == 0 and "created 0, updated 0, unchanged 1, failed 0" in out
+    assert Article.objects.get().version == article.version
+    assert WireItem.objects.count() == 1
+
+
+def test_newer_version_updates_the_story():
+    run(V1, "--publish")
+    code, out, _ = run(V2)
+    assert code == 0 and "updated 1" in out
+    article = Article.objects.get()
+    assert "three spillways" in article.body and not article.wire_update_waiting
+    assert list(WireItem.objects.order_by("version").values_list("version", "outcome")) == [
+        (1, "created"), (2, "updated"),
+    ]
+    assert article.status == "published"
+
+
+def test_editor_change_in_between_makes_the_update_wait(editor_user):
+    run(V1, "--publish")
+    article = Article.objects.get()
+    article_services.update_article(article, user=editor_user, standfirst="An editor's standfirst.",
+                                    expected_version=article.version)
+    code, out, _ = run(V2)
+    assert code == 0 and "waiting 1" in out
+    article = Article.objects.get()
+    assert article.wire_update_waiting
+    assert article.standfirst == "An editor's standfirst." and "two spillways" in article.body
+    assert WireItem.objects.get(version=2).outcome == "waiting"
+
+
+def test_older_version_late_changes_nothing():
+    run(V2, "--publish")
+    before = Article.objects.get()
+    code, out, _ = run(V1)
+    assert code == 0 and "stale 1" in out
+    after = Article.objects.get()
+    assert after.version == before.version and after.body == before.body
+    assert WireItem.objects.get(version=1).outcome == "stale"
+
+
+def test_cancel_withdraws():
+    run(V1, "--publish")
+    code, out, _ = run(V3)
+    assert code == 0 and "withdrawn 1" in out
+    article = Article.objects.get()
+    assert article.status == "unpublished" and article.withdrawn_reason
+    assert not Article.objects.published().exists()
+
+
+def test_same_version_other_content_is_an_error(tmp_path):
+    run(V1)
+    path = tmp_path / "same-version.xml"
+    path.write_bytes(V1.read_bytes().replace(b"two spillways", b"four spillways"))
+    code, out, err = run(path)
+    assert code == 1 and "field version" in err and "already received" in err
+
+
+def test_feed_entry_without_version_is_versioned_by_content(tmp_path):
+    feed = fixture("atom", "feed.atom").read_bytes()
+    (tmp_path / "a.atom").write_bytes(feed)
+    run(tmp_path / "a.atom")
+    (tmp_path / "a.atom").write_bytes(
+        feed.replace(b"Der Damm ist voll.", b"Der Damm ist randvoll.").replace(b"09:30:00+01:00", b"10:30:00+01:00")
+    )
+    code, out, _ = run(tmp_path / "a.atom")
+    assert code == 0 and "updated 1" in out
+    assert list(WireItem.objects.order_by("version").values_list("version", flat=True)) == [1, 2]
+    assert "randvoll" in Article.objects.get().body
