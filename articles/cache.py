@@ -8,9 +8,9 @@ stale-while-revalidate=...``, and a 304 when the reader's copy is current.
 
 Purging is one atomic increment: the cache keys carry a *generation* number, and ``purge()`` bumps it,
 so every page stored before is unreachable at once (and expires on its own). It runs on the
-``article_published`` and ``article_changed`` signals (sent by the services after commit), when a
-section, tag or author profile is saved or deleted, and from ``publish_due`` when a scheduled story
-went live, an embargo lifted or a story expired since its last run. See docs/caching.md.
+``article_published`` and ``article_changed`` signals (sent by the services after commit, and by
+``publish_due`` for each story that went live, came out of embargo or expired since its last run),
+and when a section, tag or author profile is saved or deleted. See docs/caching.md.
 
 Never cached: anything for a logged-in user (the desk), preview URLs, answers other than 200, and
 so never an embargoed story (it answers 404 until the embargo lifts).
@@ -178,27 +178,3 @@ def connect() -> None:
     for model in (Section, Tag, Editor):
         post_save.connect(on_model_change, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
         post_delete.connect(on_model_change, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
-
-
-# --- The scheduler's part: purge when something became due -------------------------------------
-
-
-def purge_if_due(since, now) -> int:
-    """Purge when a story became visible or invisible between ``since`` and ``now`` by the clock alone
-    (publish time reached, embargo lifted, expiry reached). Returns how many such stories there were."""
-    from django.db.models import Q
-
-    from articles.models import Article
-
-    if since is None:
-        purge("scheduler: first run")
-        return 0
-    window = (
-        Q(publish_at__gt=since, publish_at__lte=now)
-        | Q(embargo_until__gt=since, embargo_until__lte=now)
-        | Q(expire_at__gt=since, expire_at__lte=now)
-    )
-    count = Article.objects.filter(window, status="published").count()
-    if count:
-        purge(f"scheduler: {count} stories became due or expired")
-    return count

@@ -1,0 +1,144 @@
+"""The page cache, conditional requests and Cache-Control; purging on signals and from publish_due."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.signals import article_changed, article_published
+from tests.factories import ArticleFactory, SectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_page_headers(client, published_article):
+    response = client.get(published_article.get_absolute_url())
+    assert response.status_code == 200
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "max-age=60" in cache_control
+    assert "stale-while-revalidate=" in cache_control
+    assert response["ETag"].startswith('"')
+    assert response.has_header("Last-Modified")
+    assert "Cookie" in response["Vary"]
+
+
+def test_etag_and_last_modified_give_304(client, published_article):
+    url = published_article.get_absolute_url()
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    since = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+    stale = client.get(url, headers={"If-None-Match": '"something-else"'})
+    assert stale.status_code == 200
+
+
+def test_second_request_is_a_hit_with_the_same_body(client, published_article):
+    url = published_article.get_absolute_url()
+    first = client.get(url)
+    second = client.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert first.content == second.content and first["ETag"] == second["ETag"]
+
+
+@pytest.mark.parametrize("signal", [article_published, article_changed])
+def test_signals_purge_at_once(client, published_article, signal):
+    url = published_article.get_absolute_url()
+    client.get(url)
+    published_article.headline = "A new headline after an edit"
+    published_article.save()
+    assert "A new headline" not in client.get(url).content.decode()  # still the cached page
+    signal.send(sender=type(published_article), article=published_article)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "A new headline after an edit" in response.content.decode()
+
+
+def test_services_purge_through_the_real_signal(client, published_article, django_capture_on_commit_callbacks):
+    """``after_commit`` (used by the services) reaches the purge once the transaction commits."""
+    from articles.signals import after_commit
+
+    client.get("/")
+    published_article.headline = "Changed by the desk"
+    published_article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        after_commit(article_changed, published_article)
+    assert "Changed by the desk" in client.get("/").content.decode()
+
+
+def test_section_change_purges(client, section, published_article):
+    client.get("/")
+    SectionFactory(name="Culture", slug="culture")
+    assert 'href="/culture/"' in client.get("/").content.decode()
+
+
+def test_logged_in_staff_are_never_cached(client, published_article):
+    url = published_article.get_absolute_url()
+    staff = UserFactory(username="desk", is_staff=True)
+    client.force_login(staff)
+    response = client.get(url)
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    client.logout()
+    assert client.get(url)["X-Page-Cache"] == "miss"  # the staff view was not stored
+
+
+def test_embargoed_story_is_never_cached(client, section):
+    story = ArticleFactory(
+        published=True, section=section, embargo_until=timezone.now() + timedelta(hours=1), headline="Embargoed"
+    )
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
+    from django.core.cache import cache
+
+    # nothing but the bookkeeping keys is in the cache
+    assert not any("Embargoed" in str(v) for v in cache._cache.values())
+
+
+def test_publish_due_purges_when_a_scheduled_story_went_live(client, section, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    ArticleFactory(published=True, section=section, headline="Already out")
+    scheduled = ArticleFactory(
+        status="published", section=section, publish_at=now + timedelta(seconds=2), headline="Scheduled story"
+    )
+    call_command("publish_due", stdout=StringIO())  # first run: records the watermark
+    assert "Scheduled story" not in client.get("/").content.decode()
+    # time passes: the story becomes due just after the scheduler's watermark
+    from articles.models import SchedulerMark
+
+    scheduled.publish_at = SchedulerMark.objects.get(name="publish_due").value + timedelta(microseconds=1)
+    scheduled.save(update_fields=["publish_at"])
+    assert "Scheduled story" not in client.get("/").content.decode()  # the cached front page
+    with django_capture_on_commit_callbacks(execute=True):  # the signals go out after commit
+        call_command("publish_due", stdout=StringIO())
+    assert "Scheduled story" in client.get("/").content.decode()
+
+
+def test_publish_due_does_not_purge_when_nothing_became_due(
+    client, published_article, django_capture_on_commit_callbacks
+):
+    from articles.cache import generation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_due", stdout=StringIO())
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_due", stdout=StringIO())
+    assert generation() == before
+
+
+def test_page_cache_can_be_switched_off(client, published_article, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = published_article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_redis_cache_url_is_understood():
+    import environ
+
+    config = environ.Env.cache_url_config("rediscache://127.0.0.1:6379/1")
+    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
