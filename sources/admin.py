@@ -1,5 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from articles.models import Article
+from articles.services import StaleVersion
+from sources import services
 from sources.models import Source, WireItem
 
 
@@ -13,7 +21,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(WireItem)
 class WireItemAdmin(admin.ModelAdmin):
-    list_display = ["guid", "version", "source", "format", "outcome", "article", "received_at"]
+    list_display = ["guid", "version", "source", "format", "outcome", "article", "received_at", "triage"]
     list_filter = ["source", "format", "outcome"]
     list_select_related = ["source", "article"]
     search_fields = ["guid", "filename", "article__headline"]
@@ -25,3 +33,55 @@ class WireItemAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Triage")
+    def triage(self, obj):
+        if obj.outcome != WireItem.Outcome.WAITING or not obj.article_id:
+            return ""
+        return format_html('<a href="{}">Compare and decide</a>',
+                           reverse("admin:sources_wire_triage", args=[obj.article_id]))
+
+    def get_urls(self):
+        return [
+            path("triage/<int:article_id>/", self.admin_site.admin_view(self.triage_view),
+                 name="sources_wire_triage"),
+            *super().get_urls(),
+        ]
+
+    def triage_view(self, request, article_id):
+        """The agency's previous version, the new one and the current story side by side; accept or reject."""
+        if not request.user.has_perm("sources.triage_wire"):
+            raise PermissionDenied
+        article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
+        triage = services.pending_triage(article)
+        if request.method == "POST":
+            action = request.POST.get("action")
+            try:
+                if action == "accept":
+                    services.accept_wire_update(article, user=request.user,
+                                                expected_version=int(request.POST.get("version", "0")))
+                    messages.success(request, "The agency's version was applied.")
+                elif action == "reject":
+                    services.reject_wire_update(article, user=request.user)
+                    messages.success(request, "The story was kept as the editor left it.")
+                else:
+                    messages.error(request, "Choose accept or reject.")
+            except (ValidationError, StaleVersion) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect(reverse("admin:sources_wire_triage", args=[article.pk]))
+        rows = []
+        if triage:
+            new, old = triage.new_story, triage.previous_story
+            for label, attr, current in [
+                ("Headline", "headline", article.headline), ("Standfirst", "standfirst", article.standfirst),
+                ("Dateline", "dateline_place", article.dateline_place), ("Body", "body_html", article.body),
+            ]:
+                rows.append({"label": label, "previous": getattr(old, attr, "") if old else "",
+                             "new": getattr(new, attr), "current": current, "html": attr == "body_html",
+                             "changed": (getattr(old, attr, "") if old else "") != getattr(new, attr)})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Wire update waiting: {article.headline}",
+            "article": article, "triage": triage, "rows": rows, "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/sources/triage.html", context)

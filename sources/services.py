@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -167,3 +168,95 @@ def import_story(
             raise ParseError(f"version {version} was received at the same moment by another import",
                              field="version", story=story.headline[:60]) from None
         return ImportResult(outcome, article, item)
+
+
+# --- Triage: an editor decides on a wire update that waits ---------------------------------------
+
+
+def story_from_json(data: dict) -> ParsedStory:
+    """A ParsedStory back from ``WireItem.parsed``."""
+    from datetime import datetime
+
+    from sources.wire.base import ParsedCredit
+
+    values = {k: v for k, v in data.items() if k in ParsedStory.__dataclass_fields__}
+    for name in ("version_at", "first_created", "embargo_until"):
+        if values.get(name):
+            values[name] = datetime.fromisoformat(values[name])
+    values["credits"] = [ParsedCredit(**c) for c in values.get("credits") or []]
+    return ParsedStory(**values)
+
+
+@dataclass
+class Triage:
+    """What the editor sees side by side: the agency's previous version, the new one, the current story."""
+
+    article: Article
+    waiting: WireItem
+    previous: WireItem | None
+
+    @property
+    def new_story(self) -> ParsedStory:
+        return story_from_json(self.waiting.parsed)
+
+    @property
+    def previous_story(self) -> ParsedStory | None:
+        return story_from_json(self.previous.parsed) if self.previous else None
+
+
+def pending_triage(article: Article) -> Triage | None:
+    """The newest waiting version of this story and the version last applied before it, or None."""
+    waiting = (WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING)
+               .order_by("-version").first())
+    if waiting is None:
+        return None
+    previous = (WireItem.objects.filter(article=article, article_version__isnull=False, version__lt=waiting.version)
+                .order_by("-version").first())
+    return Triage(article=article, waiting=waiting, previous=previous)
+
+
+def _check_triage(user, article):
+    if user is None or not user.has_perm("sources.triage_wire"):
+        article_services.audit(article, "refused", user=user, message="wire triage: lacks sources.triage_wire")
+        raise PermissionDenied("You are not allowed to accept or reject wire updates.")
+
+
+@transaction.atomic
+def accept_wire_update(article: Article, *, user, expected_version: int | None = None) -> Article:
+    """Apply the waiting agency version over the editor's changes (they stay in the revisions)."""
+    _check_triage(user, article)
+    triage = pending_triage(article)
+    if triage is None:
+        raise ValidationError("No wire update is waiting for this story.")
+    if expected_version is not None and article.version != expected_version:
+        raise article_services.StaleVersion(article, expected_version)
+    story = triage.new_story
+    lang = normalise_language(story.language or article.language)
+    credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
+    article = article_services.apply_wire_update(
+        article, fields=_article_fields(story, lang), credits=credits, tags=story.keywords[:30],
+        reason=f"Wire update {article.source.code if article.source else ''} v{triage.waiting.version} "
+               f"accepted by {user.get_username()}",
+    )
+    article_services.audit(article, "wire_update_accepted", user=user, message=f"v{triage.waiting.version}")
+    WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).exclude(pk=triage.waiting.pk).update(
+        outcome=WireItem.Outcome.REJECTED)
+    WireItem.objects.filter(pk=triage.waiting.pk).update(outcome=WireItem.Outcome.ACCEPTED,
+                                                         article_version=article.version)
+    return article
+
+
+@transaction.atomic
+def reject_wire_update(article: Article, *, user) -> Article:
+    """Keep the editor's story; the agency version stays in the log, marked rejected. A later agency
+    version will wait again, since the story still differs from what the wire last gave."""
+    _check_triage(user, article)
+    triage = pending_triage(article)
+    if triage is None:
+        raise ValidationError("No wire update is waiting for this story.")
+    WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).update(
+        outcome=WireItem.Outcome.REJECTED)
+    Article.objects.filter(pk=article.pk).update(wire_update_waiting=False)
+    article_services.audit(article, "wire_update_rejected", user=user, message=f"v{triage.waiting.version}")
+    article.refresh_from_db(fields=["wire_update_waiting"])
+    return article
