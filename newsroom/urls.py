@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.preview import shared_preview
+
 admin.site.site_header = f"{settings.SITE_NAME} desk"
 admin.site.site_title = f"{settings.SITE_NAME} desk"
 admin.site.index_title = "Stories, sources and staff"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("preview/<str:token>/", shared_preview, name="preview"),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,61 @@
+"""Previews of a story as readers will see it: rendered with the public story template itself.
+
+* ``admin_preview``: for staff, from the change form ("Preview").
+* ``shared_preview``: ``/preview/<token>/`` for whoever holds the link, no login; the token is a
+  ``TimestampSigner`` signature of the story's id that stops working after ``PREVIEW_MAX_AGE``
+  seconds (410 Gone) and is useless when tampered with (404).
+
+Neither is ever cached (``Cache-Control: private, no-store``) nor indexed.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from articles.models import Article
+
+SALT = "articles.preview"
+
+
+def _signer():
+    return signing.TimestampSigner(salt=SALT)
+
+
+def make_token(article: Article) -> str:
+    return _signer().sign(str(article.pk))
+
+
+def share_url(article: Article) -> str:
+    return reverse("preview", kwargs={"token": make_token(article)})
+
+
+def render_preview(request, article: Article):
+    """The draft through ``articles/story.html``: the same template as the public story page."""
+    article = Article.objects.for_story_page().get(pk=article.pk)
+    if article.publish_at is None:  # a draft: shown as it would be if published now (never saved)
+        article.publish_at = timezone.now()
+    article.first_published_at = article.first_published_at or article.publish_at
+    response = render(request, "articles/story.html", {"article": article, "is_preview": True})
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def shared_preview(request, token: str):
+    try:
+        pk = _signer().unsign(token, max_age=settings.PREVIEW_MAX_AGE)
+    except signing.SignatureExpired:
+        response = render(request, "410.html", status=410)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    except signing.BadSignature:
+        raise Http404("No such preview.") from None
+    article = Article.objects.filter(pk=pk).first()
+    if article is None or article.status == Article.Status.KILLED:
+        raise Http404("No such preview.")
+    return render_preview(request, article)

@@ -1,0 +1,70 @@
+/* The editorial desk's change form: lock heartbeat, lock release, embargo countdown. No build step. */
+(function () {
+  "use strict";
+
+  function csrf() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function startHeartbeat(panel) {
+    var url = panel.dataset.heartbeatUrl;
+    var seconds = parseInt(panel.dataset.heartbeatSeconds, 10) || 60;
+    if (!url || panel.dataset.mine !== "1") return;
+    var submitting = false;
+    var form = document.getElementById("article_form");
+    if (form) form.addEventListener("submit", function () { submitting = true; });
+
+    function beat() {
+      var body = new FormData();
+      body.append("csrfmiddlewaretoken", csrf());
+      fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (data && !data.locked) {
+            var note = document.getElementById("desk-lock-lost");
+            if (!note) {
+              note = document.createElement("div");
+              note.id = "desk-lock-lost";
+              note.className = "desk-banner desk-banner--lock";
+              note.setAttribute("role", "alert");
+              panel.appendChild(note);
+            }
+            note.textContent = "🔒 " + (data.holder || "Someone") + " has taken this story over. " +
+              "Copy your changes before saving: a save will be refused.";
+          }
+        })
+        .catch(function () { /* offline: the lock lapses by itself */ });
+    }
+    window.setInterval(beat, seconds * 1000);
+    window.addEventListener("pagehide", function () {
+      if (submitting || !navigator.sendBeacon) return;
+      var body = new FormData();
+      body.append("csrfmiddlewaretoken", csrf());
+      navigator.sendBeacon(panel.dataset.releaseUrl, body);
+    });
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function startCountdowns() {
+    var nodes = document.querySelectorAll(".desk-countdown[data-until]");
+    if (!nodes.length) return;
+    function tick() {
+      nodes.forEach(function (node) {
+        var left = Math.max(0, Math.floor((Date.parse(node.dataset.until) - Date.now()) / 1000));
+        var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600);
+        var m = Math.floor(left % 3600 / 60), s = left % 60;
+        node.textContent = left === 0 ? "now (reload)" : (d ? d + "d " : "") + pad(h) + ":" + pad(m) + ":" + pad(s);
+      });
+    }
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var panel = document.getElementById("desk-panel");
+    if (panel) startHeartbeat(panel);
+    startCountdowns();
+  });
+})();
