@@ -251,3 +251,36 @@ def test_reporter_cannot_add_a_correction(reporter):
         services.add_correction(article, kind="correction", text="Wrong", user=reporter)
     assert not article.corrections.exists()
     assert AuditEntry.objects.filter(action="refused", actor=reporter).exists()
+
+
+# --- embargo on every public surface ------------------------------------------------------------------
+
+
+def test_embargoed_story_is_on_no_public_surface_until_publish_due_lifts_it(
+    client, editor_user, section, django_capture_on_commit_callbacks
+):
+    from articles.models import Tag
+
+    now = timezone.now()
+    SchedulerMark.objects.create(name="publish_due", value=now - timedelta(minutes=1))
+    article = services.create_article(user=editor_user, headline="Quillfeather embargoed result",
+                                      body="<p>Zanzibarquest.</p>", section=section, tags=["Zanzibarquest"])
+    services.update_article(article, user=editor_user, embargo_until=now + timedelta(minutes=30))
+    services.transition(article, "publish", user=editor_user)
+    tag = Tag.objects.get(name="Zanzibarquest")
+    surfaces = ["/", f"/{section.slug}/", f"/tag/{tag.slug}/", "/search/?q=Zanzibarquest", "/feeds/latest/",
+                f"/feeds/{section.slug}/", "/sitemap-news.xml", f"/sitemap-{section.slug}.xml"]
+    for url in surfaces:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert "Quillfeather" not in response.content.decode(), url
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    # The embargo lifts: publish_due announces it (cache purge) and every surface shows it.
+    Article.objects.filter(pk=article.pk).update(embargo_until=timezone.now() - timedelta(milliseconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.publish_due().went_live == [article.pk]
+    assert client.get(article.get_absolute_url()).status_code == 200
+    for url in ["/", f"/{section.slug}/", f"/tag/{tag.slug}/", "/search/?q=Zanzibarquest", "/feeds/latest/",
+                "/sitemap-news.xml"]:
+        assert "Quillfeather" in client.get(url).content.decode(), url
