@@ -726,9 +726,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.has_perm("articles.view_audit")
 
-    def has_module_permission(self, request):
-        return super().has_module_permission(request)
-
     def has_add_permission(self, request):
         return False
 
