@@ -120,7 +120,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        exclude = ["locked_by", "locked_at"]  # the lock is taken by opening the form, never edited
 
     def __init__(self, *args, **kwargs):
         self.request_user = kwargs.pop("request_user", None)
