@@ -6,8 +6,9 @@ cache framework (``CACHES["default"]``: local memory unless ``CACHE_URL`` names 
 ``Last-Modified`` where the view knows one, ``Cache-Control: public, max-age=60,
 stale-while-revalidate=...``, and a 304 when the reader's copy is current.
 
-Purging is one atomic increment: the cache keys carry a *generation* number, and ``purge()`` bumps it,
-so every page stored before is unreachable at once (and expires on its own). It runs on the
+Purging changes one number: the cache keys carry a *generation* (kept in the database, so that every
+worker and the scheduler share it whatever the cache backend), and ``purge()`` moves it on, so every
+page stored before is unreachable at once (and expires on its own). It runs on the
 ``article_published`` and ``article_changed`` signals (sent by the services after commit, and by
 ``publish_due`` for each story that went live, came out of embargo or expired since its last run),
 and when a section, tag or author profile is saved or deleted. See docs/caching.md.
@@ -18,17 +19,19 @@ so never an embargoed story (it answers 404 until the embargo lifts).
 
 import hashlib
 import logging
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 log = logging.getLogger(__name__)
 
-GENERATION_KEY = "newsroom:page-generation"
+GENERATION_MARK = "page-cache-generation"
 # Query parameters that change a public page; any others are ignored by the views and by the key.
 KEY_PARAMS = ("page", "p", "q", "section", "language")
 STORED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language", "X-Robots-Tag", "Link")
@@ -47,20 +50,48 @@ def _stale_while_revalidate() -> int:
     return getattr(settings, "PUBLIC_STALE_WHILE_REVALIDATE", 300)
 
 
+def _generation_ttl() -> float:
+    return getattr(settings, "PAGE_CACHE_GENERATION_TTL", 1.0)
+
+
+# This process's last look at the generation: (value, time.monotonic() when read).
+_seen: dict = {"value": None, "at": 0.0}
+
+
 def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
+    """The current page generation, shared by every process through the database.
+
+    The number lives in a ``SchedulerMark`` row, not in the cache, so that a purge made by one
+    gunicorn worker or by ``publish_due`` reaches every other process even when each keeps its own
+    local-memory cache. Each process re-reads it at most once every ``PAGE_CACHE_GENERATION_TTL``
+    seconds (default 1), so a cache hit costs no query and a purge is seen everywhere within that
+    time.
+    """
+    now = time.monotonic()
+    if _seen["value"] is None or now - _seen["at"] >= _generation_ttl():
+        from articles.models import SchedulerMark
+
+        value = SchedulerMark.objects.filter(name=GENERATION_MARK).values_list("value", flat=True).first()
+        _seen.update(value=int(value.timestamp() * 1_000_000) if value else 0, at=now)
+    return _seen["value"]
+
+
+def forget_generation() -> None:
+    """Make this process read the generation again on its next request (tests, after a purge)."""
+    _seen.update(value=None, at=0.0)
 
 
 def purge(reason: str = "") -> None:
-    """Make every cached page unreachable, at once, in every process sharing the cache."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (or evicted): any new value differs from the old pages' keys
-        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+    """Make every cached page unreachable, at once here and within a second in every other process."""
+    from articles.models import SchedulerMark
+
+    SchedulerMark.objects.bulk_create(
+        [SchedulerMark(name=GENERATION_MARK, value=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["value"],
+    )
+    forget_generation()
     log.info("page cache purged%s", f": {reason}" if reason else "")
 
 

@@ -80,6 +80,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom"
 # Public page cache and HTTP caching (articles/cache.py, docs/caching.md). CACHE_URL=rediscache://host:6379/1
 # shares the cache (and its purges) between all workers; 0 switches the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How often (seconds) each process re-reads the page generation from the database: a purge in one
+# worker reaches the others within this time, whatever the cache backend.
+PAGE_CACHE_GENERATION_TTL = env.float("PAGE_CACHE_GENERATION_TTL", default=1.0)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 PUBLIC_STALE_WHILE_REVALIDATE = env.int("PUBLIC_STALE_WHILE_REVALIDATE", default=300)
 

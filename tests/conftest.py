@@ -61,6 +61,10 @@ def _empty_page_cache():
     """The public page cache (locmem) lives as long as the process: start every test without it."""
     from django.core.cache import cache
 
+    from articles.cache import forget_generation
+
     cache.clear()
+    forget_generation()
     yield
     cache.clear()
+    forget_generation()

@@ -142,3 +142,26 @@ def test_redis_cache_url_is_understood():
 
     config = environ.Env.cache_url_config("rediscache://127.0.0.1:6379/1")
     assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_a_purge_in_another_process_reaches_this_one(client, published_article, settings):
+    """Workers keep their own local-memory cache; the generation they key it by is in the database,
+    so a kill handled by one worker (or by publish_due) empties every worker's pages."""
+    from django.db import connection
+
+    from articles.models import SchedulerMark
+
+    settings.PAGE_CACHE_GENERATION_TTL = 3600
+    url = published_article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # Another process purges: it writes the row; this process only sees the database change.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO articles_schedulermark (name, value) VALUES ('page-cache-generation', clock_timestamp()) "
+            "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value"
+        )
+    assert client.get(url)["X-Page-Cache"] == "hit"  # until this process looks at the generation again
+    settings.PAGE_CACHE_GENERATION_TTL = 0
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert SchedulerMark.objects.filter(name="page-cache-generation").exists()
