@@ -12,7 +12,7 @@ _WRITE = ["articles.add_article", "articles.change_article", "articles.add_artic
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     REPORTER: [*_READ, *_WRITE, "articles.submit_article"],
     EDITOR: [*_READ, *_WRITE, "articles.submit_article", "articles.edit_any_article", "articles.publish_article",
-             "articles.correct_article", "articles.add_correction", "articles.view_auditentry",
+             "articles.correct_article", "articles.add_correction",
              "articles.change_section", "articles.add_section", "sources.view_source", "sources.view_wireitem"],
     WIRE_EDITOR: [*_READ, *_WRITE, "articles.submit_article", "articles.edit_any_article",
                   "sources.import_wire", "sources.triage_wire", "sources.view_source", "sources.add_source",
@@ -20,7 +20,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 ROLE_PERMISSIONS[CHIEF_EDITOR] = sorted({
     *ROLE_PERMISSIONS[EDITOR], *ROLE_PERMISSIONS[WIRE_EDITOR], "articles.kill_article",
-    "articles.unlock_article", "articles.view_audit", "articles.delete_article", "editors.add_editor",
+    "articles.unlock_article", "articles.view_audit", "articles.view_auditentry", "articles.delete_article", "editors.add_editor",
     "editors.change_editor", "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group",
 })
 
