@@ -43,12 +43,12 @@ def bench_env(database_url: str | None = None, **extra: str) -> dict[str, str]:
 
 
 def setup_django(database_url: str | None = None, **extra: str) -> None:
-    """Put the bench environment in this process (the caller's own variables win) and start Django."""
-    for key, value in bench_env(database_url, **extra).items():
-        if key == "DATABASE_URL" and database_url:
-            os.environ[key] = value
-        else:
-            os.environ.setdefault(key, value)
+    """Put the bench environment in this process and start Django.
+
+    The bench's variables override the caller's (a DATABASE_URL pointing at a development database
+    must not get 100,000 stories): choose the database with BENCH_DATABASE_URL instead.
+    """
+    os.environ.update(bench_env(database_url, **extra))
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
@@ -92,6 +92,16 @@ def seed(stories: int) -> None:
     out = StringIO()
     call_command("seed_bench", "--stories", str(stories), stdout=out)
     comment(out.getvalue().strip())
+
+
+def prepare_site() -> None:
+    """The bench database migrated and seeded to BENCH_STORIES, static files collected (manifest)."""
+    from django.core.management import call_command
+
+    ensure_database(os.environ["DATABASE_URL"])
+    migrate()
+    seed(stories_wanted())
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def stories_wanted() -> int:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import random
 
-EN_WORDS = """
+EN_STOPWORDS = "the of and to in a on for with was is that by at from as said".split()
+
+EN_WORDS = EN_STOPWORDS + """
 government minister parliament president election vote coalition opposition budget salary salaries oil gas
 pipeline export revenue dinar dollar market price prices inflation bank loan investment company companies
 trade border crossing customs farmers harvest wheat water river dam drought rain snow flood flooding heat
@@ -68,10 +70,46 @@ AR_PLACES = [("أربيل", "كوردستان24"), ("بغداد", "فرانس ب
 
 AR_NAMES = "أحمد سارة كريم عمر علي حسن فاطمة يوسف مريم خالد ليلى إبراهيم".split()
 
+
+def _rare_words(syllables: list[str], count: int, seed: str) -> list[str]:
+    """A long tail of made-up words (names, places, rare terms) so that, as in real copy, most words
+    are rare: a search for one of them matches a few stories, not half the archive."""
+    rng = random.Random(seed)  # noqa: S311
+    words: dict[str, None] = {}
+    while len(words) < count:
+        words["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))] = None
+    return list(words)
+
+
+_LATIN_SYLLABLES = "ba be bi bo ka ke ki ko ra re ri ro sa se si so ta te ti to la le li lo ma me mi mo na ne ni no \
+dar zan kur han mir sor sha zer van dil hev ros gul".split()
+_ARABIC_SYLLABLES = "با بە را رە سا سە کا کە لا لە ما مە نا نە دا دە زا زە شا شە گو ڕۆ هە وا یا".split()
+RARE_COUNT = 20_000
+
+
+def _weights(common: int, rare: int) -> list[float]:
+    """Cumulative Zipf-like weights: the common words first (each frequent), then the long tail."""
+    total, out = 0.0, []
+    for rank in range(common + rare):
+        total += 1.0 / (rank + 30)
+        out.append(total)
+    return out
+
+
+def _vocabulary(common: list[str], syllables: list[str], seed: str) -> tuple[list[str], list[float]]:
+    words = common + _rare_words(syllables, RARE_COUNT, seed)
+    return words, _weights(len(common), RARE_COUNT)
+
+
 LANGUAGES = {
     "en": (EN_WORDS, EN_PLACES, EN_NAMES),
     "ckb": (CKB_WORDS, CKB_PLACES, CKB_NAMES),
     "ar": (AR_WORDS, AR_PLACES, AR_NAMES),
+}
+VOCABULARY = {
+    "en": _vocabulary(EN_WORDS, _LATIN_SYLLABLES, "en"),
+    "ckb": _vocabulary(CKB_WORDS, _ARABIC_SYLLABLES, "ckb"),
+    "ar": _vocabulary(AR_WORDS, _ARABIC_SYLLABLES, "ar"),
 }
 
 SECTIONS = [
@@ -87,8 +125,10 @@ def pick_language(rng: random.Random) -> str:
     return "en" if r < 0.70 else ("ckb" if r < 0.90 else "ar")
 
 
-def sentence(rng: random.Random, words: list[str], low: int, high: int, *, latin: bool = True) -> str:
-    chosen = rng.choices(words, k=rng.randint(low, high))
+def sentence(rng: random.Random, language: str, low: int, high: int) -> str:
+    words, weights = VOCABULARY[language]
+    chosen = rng.choices(words, cum_weights=weights, k=rng.randint(low, high))
+    latin = language == "en"
     text = " ".join(chosen)
     if latin:
         text = text[:1].upper() + text[1:]
@@ -96,22 +136,17 @@ def sentence(rng: random.Random, words: list[str], low: int, high: int, *, latin
 
 
 def headline(rng: random.Random, language: str) -> str:
-    words = LANGUAGES[language][0]
-    return sentence(rng, words, 6, 12, latin=language == "en")
+    return sentence(rng, language, 6, 12)
 
 
 def standfirst(rng: random.Random, language: str) -> str:
-    words = LANGUAGES[language][0]
-    stop = "." if language == "en" else "."
-    return sentence(rng, words, 18, 32, latin=language == "en") + stop
+    return sentence(rng, language, 18, 32) + "."
 
 
 def paragraphs(rng: random.Random, language: str, low: int = 5, high: int = 9) -> list[str]:
-    words = LANGUAGES[language][0]
-    latin = language == "en"
     out = []
     for _ in range(rng.randint(low, high)):
-        sentences = [sentence(rng, words, 10, 22, latin=latin) for _ in range(rng.randint(2, 3))]
+        sentences = [sentence(rng, language, 10, 22) for _ in range(rng.randint(2, 3))]
         out.append(". ".join(sentences) + ".")
     return out
 
