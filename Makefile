@@ -22,10 +22,11 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## run: install, migrate, load the demo newsroom once, serve site and admin on http://$(HOST):$(PORT)
+run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite on PostgreSQL
 test: install-test
@@ -35,4 +36,4 @@ lint: install-test
 	$(BIN)/ruff check .
 
 check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
