@@ -149,8 +149,14 @@ def import_file(name, data, *, source, fmt, language, publish, report: Report) -
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             report.errors.append(f"{name}: story {story.headline[:60]!r}: not stored: {first}")
             continue
-        report.counts[result.outcome] += 1
         report.results.append(result)
+        if result.outcome == "conflict":
+            # Stored (nothing received is lost), but not applied: a failure for the run.
+            report.counts["failed"] += 1
+            report.errors.append(f"{name}: " + str(ParseError(result.message, field="version", line=story.line,
+                                                                story=story.headline[:60])))
+            continue
+        report.counts[result.outcome] += 1
 
 
 # --- The drop folder ------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class WireItem(models.Model):
         STALE = "stale", "Older than the story; ignored"
         ACCEPTED = "accepted", "Accepted by an editor"
         REJECTED = "rejected", "Rejected by an editor"
+        CONFLICT = "conflict", "Same version number as one received, other content; kept, not applied"
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="wire_items")
     guid = models.CharField(max_length=500)
@@ -75,7 +76,11 @@ class WireItem(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "guid", "version"], name="wireitem_unique_version"),
+            # One row per content of a version: the same content again is "unchanged" and never
+            # stored twice, while an agency re-sending a version number with other content (a
+            # "conflict") or a cancel under an old number is still kept (nothing received is lost).
+            models.UniqueConstraint(fields=["source", "guid", "version", "checksum"],
+                                    name="wireitem_unique_version_content"),
             models.CheckConstraint(condition=~Q(guid=""), name="wireitem_guid_required"),
         ]
         indexes = [models.Index(fields=["source", "guid", "-version"], name="wireitem_latest_idx")]

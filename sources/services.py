@@ -51,7 +51,7 @@ def get_or_create_source(code: str, *, language: str = "en") -> tuple[Source, bo
 
 @dataclass
 class ImportResult:
-    outcome: str  # created | updated | unchanged | waiting | withdrawn | stale
+    outcome: str  # created | updated | unchanged | waiting | withdrawn | stale | conflict
     article: Article | None
     wire_item: WireItem | None
     message: str = ""
@@ -101,7 +101,7 @@ def import_story(
     credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
     tags = story.keywords[:30]
     with transaction.atomic():
-        items = WireItem.objects.select_for_update().filter(source=source, guid=guid).order_by("-version")
+        items = WireItem.objects.select_for_update().filter(source=source, guid=guid).order_by("-version", "-id")
         latest = items.first()
         if latest and items.filter(checksum=checksum).exists():
             return ImportResult("unchanged", latest.article, latest)
@@ -115,14 +115,20 @@ def import_story(
         ).first()
         reason = f"{source.code} {fmt} v{version}"
 
+        if latest and story.version is not None and items.filter(version=version).exists():
+            # The agency re-sent a version number with other content: keep the copy (nothing
+            # received is lost) but apply nothing; the command reports it as a failure.
+            item.outcome = WireItem.Outcome.CONFLICT
+            item.article = article
+            item.save()
+            return ImportResult("conflict", article, item,
+                                f"version {version} was already received with other content; "
+                                f"this copy is kept as a conflict (wire item {item.pk}) and not applied")
+
         if latest and (
             version < latest.version
-            or (version == latest.version)
             or (story.version is None and story.version_at and latest.version_at and story.version_at < latest.version_at)
         ):
-            if version == latest.version:
-                raise ParseError(f"version {version} was already received with other content", field="version",
-                                 line=story.line, story=story.headline[:60])
             item.outcome = WireItem.Outcome.STALE
             item.article = article
             item.save()

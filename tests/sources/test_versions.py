@@ -65,12 +65,25 @@ def test_cancel_withdraws():
     assert not Article.objects.published().exists()
 
 
-def test_same_version_other_content_is_an_error(tmp_path):
+def test_same_version_other_content_is_kept_as_a_conflict_and_reported(tmp_path):
     run(V1)
+    article = Article.objects.get()
     path = tmp_path / "same-version.xml"
     path.write_bytes(V1.read_bytes().replace(b"two spillways", b"four spillways"))
     code, out, err = run(path)
-    assert code == 1 and "field version" in err and "already received" in err
+    assert code == 1 and "failed 1" in out
+    assert "field version" in err and "already received" in err
+    # nothing received is lost: the copy is stored, marked, and not applied
+    conflict = WireItem.objects.get(outcome="conflict")
+    assert conflict.version == 1 and "four spillways" in conflict.raw_payload
+    assert "four spillways" in conflict.parsed["body_html"] and conflict.article == article
+    after = Article.objects.get()
+    assert after.version == article.version and "two spillways" in after.body
+    # the same conflicting copy again is not stored twice
+    code, out, _ = run(path)
+    assert code == 0 and "unchanged 1" in out
+    assert WireItem.objects.filter(outcome="conflict").count() == 1
+    assert WireItem.objects.count() == 2
 
 
 def test_feed_entry_without_version_is_versioned_by_content(tmp_path):
