@@ -21,6 +21,7 @@ import hashlib
 import logging
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,8 +33,10 @@ from django.utils.http import http_date, parse_http_date_safe
 log = logging.getLogger(__name__)
 
 GENERATION_MARK = "page-cache-generation"
-# Query parameters that change a public page; any others are ignored by the views and by the key.
+# Query parameters that can change a public page; any others are ignored by the views and by the key.
+# A view names the ones it reads (``public_page(params=...)``); this is the default.
 KEY_PARAMS = ("page", "p", "q", "section", "language")
+PAGE_PARAMS = ("page", "p")
 STORED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language", "X-Robots-Tag", "Link")
 PRIVATE_PREFIXES = ("/preview/", "/admin/")
 
@@ -95,10 +98,39 @@ def purge(reason: str = "") -> None:
     log.info("page cache purged%s", f": {reason}" if reason else "")
 
 
+def normalised_params(query, names=KEY_PARAMS) -> dict[str, str]:
+    """The parameters of ``query`` (a QueryDict) that a page depends on, one value each.
+
+    This is the single source for both the page-cache key and the views (``request.public_params``),
+    so the key always describes what was rendered: a repeated parameter counts by its LAST value (as
+    ``QueryDict.get`` and Django's sitemap view read it), and a page number is written as the integer
+    it means (``02`` and ``+2`` are ``2``; a page that is no integer is dropped, as ``get_page`` treats it).
+    """
+    params = {}
+    for name in names:
+        values = query.getlist(name)
+        if not values:
+            continue
+        value = values[-1]
+        if name in PAGE_PARAMS:
+            try:
+                value = str(int(value))
+            except ValueError:
+                continue
+        params[name] = value
+    return params
+
+
+def public_params(request) -> dict[str, str]:
+    """``request.public_params``, set by ``public_page``; built with the default names elsewhere."""
+    params = getattr(request, "public_params", None)
+    if params is None:
+        params = request.public_params = normalised_params(request.GET)
+    return params
+
+
 def _page_key(request, gen: int) -> str:
-    params = "&".join(
-        f"{name}={value}" for name in KEY_PARAMS for value in request.GET.getlist(name)[:1]
-    )
+    params = urlencode(sorted(public_params(request).items()))
     raw = f"{request.get_host()}|{request.path}|{params}"
     return f"newsroom:page:{gen}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
@@ -135,11 +167,19 @@ def _from_entry(entry) -> HttpResponse:
     return response
 
 
-def public_page(view):
-    """Wrap a public view: page cache, validators, Cache-Control, 304."""
+def public_page(view=None, *, params=KEY_PARAMS):
+    """Wrap a public view: page cache, validators, Cache-Control, 304.
+
+    ``params`` names the query parameters the view reads; their normalised values are in
+    ``request.public_params`` (read them there, never from ``request.GET``) and in the cache key.
+    Use ``@public_page`` or ``@public_page(params=("page",))``.
+    """
+    if view is None:
+        return lambda view: public_page(view, params=params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        request.public_params = normalised_params(request.GET, params)
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         if is_private(request):

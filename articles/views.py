@@ -15,17 +15,21 @@ from editors.models import Editor
 PAGE_SIZE = 20
 LATEST_COUNT = 12
 SEARCH_MAX_LENGTH = 200
+# The query parameters each kind of page reads (request.public_params); no other can change the page
+# or add an entry to the page cache.
+LISTING_PARAMS = ("page",)
+SEARCH_PARAMS = ("q", "section", "language", "page")
 
 
 def _page(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return Paginator(queryset, per_page).get_page(request.public_params.get("page"))
 
 
 def _newest(stories):
     return max((s.modified_at for s in stories if s.modified_at), default=None)
 
 
-@public_page
+@public_page(params=())
 def home(request):
     latest = list(Article.objects.published().for_listing().with_renditions()[: LATEST_COUNT + 1])
     lead = next((s for s in latest[:5] if s.lead_image_id), latest[0] if latest else None)
@@ -42,7 +46,7 @@ def home(request):
     return response
 
 
-@public_page
+@public_page(params=())
 def story(request, pk, slug=None):
     article = Article.objects.published().for_story_page().filter(pk=pk).first()
     if article is None:
@@ -65,7 +69,7 @@ def _listing(request, queryset, context):
     return response
 
 
-@public_page
+@public_page(params=LISTING_PARAMS)
 def section(request, slug):
     section = next((s for s in nav_sections() if s.slug == slug), None)
     if section is None:
@@ -77,7 +81,7 @@ def section(request, slug):
     )
 
 
-@public_page
+@public_page(params=LISTING_PARAMS)
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _listing(
@@ -87,7 +91,7 @@ def tag(request, slug):
     )
 
 
-@public_page
+@public_page(params=LISTING_PARAMS)
 def author(request, slug):
     editor = get_object_or_404(Editor, slug=slug, is_active=True)
     return _listing(
@@ -97,7 +101,7 @@ def author(request, slug):
     )
 
 
-@public_page
+@public_page(params=LISTING_PARAMS)
 def corrections(request):
     queryset = (
         Correction.objects.filter(article__in=Article.objects.published())
@@ -109,11 +113,12 @@ def corrections(request):
     return render(request, "articles/corrections.html", {"page": page})
 
 
-@public_page
+@public_page(params=SEARCH_PARAMS)
 def search(request):
-    text = request.GET.get("q", "").replace("\x00", "").strip()
-    language = request.GET.get("language", "")
-    section_slug = request.GET.get("section", "")
+    params = request.public_params
+    text = params.get("q", "").replace("\x00", "").strip()
+    language = params.get("language", "")
+    section_slug = params.get("section", "")
     languages = dict(LANGUAGE_CHOICES)
     context = {"q": text, "language": language, "section_slug": section_slug, "languages": LANGUAGE_CHOICES}
     if len(text) > SEARCH_MAX_LENGTH:
@@ -131,7 +136,7 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
-@public_page
+@public_page(params=())
 def robots_txt(request):
     lines = [
         "User-agent: *",

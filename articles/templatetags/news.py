@@ -59,14 +59,18 @@ def news_article_json_ld(article):
 
 @register.simple_tag(takes_context=True)
 def page_url(context, number):
-    """The current URL with ``page`` set to ``number`` (other parameters, such as ``q``, kept)."""
+    """The current URL with ``page`` set to ``number``. Only the parameters the page reads (``q`` on the
+    search page) are kept, each once: nothing else a visitor adds to the URL reaches the page (or the
+    copy of it in the page cache)."""
+    from urllib.parse import urlencode
+
+    from articles.cache import public_params
+
     request = context["request"]
-    params = request.GET.copy()
-    if number == 1:
-        params.pop("page", None)
-    else:
+    params = {name: value for name, value in public_params(request).items() if name != "page"}
+    if number != 1:
         params["page"] = number
-    query = params.urlencode()
+    query = urlencode(params)
     return f"{request.path}?{query}" if query else request.path
 
 

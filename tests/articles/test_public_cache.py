@@ -165,3 +165,53 @@ def test_a_purge_in_another_process_reaches_this_one(client, published_article, 
     settings.PAGE_CACHE_GENERATION_TTL = 0
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert SchedulerMark.objects.filter(name="page-cache-generation").exists()
+
+
+# --- The key describes what was rendered: no visitor can store a page under another page's key ------
+
+
+@pytest.fixture
+def world_pages(section):
+    """25 stories in /world/: page 1 holds "Story 24" .. "Story 05", page 2 "Story 04" .. "Story 00"."""
+    now = timezone.now()
+    for i in range(25):
+        ArticleFactory(
+            published=True, section=section, headline=f"Story {i:02d}", publish_at=now - timedelta(minutes=100 - i)
+        )
+    return section
+
+
+def test_a_repeated_page_parameter_cannot_poison_another_page(client, world_pages):
+    assert "Story 04" in client.get("/world/?page=1&page=2").content.decode()  # the last value wins
+    first = client.get("/world/?page=1")
+    assert "Story 24" in first.content.decode() and "Story 04" not in first.content.decode()
+    assert "Story 24" in client.get("/world/").content.decode()
+    assert "Story 04" in client.get("/world/?page=2").content.decode()
+    assert "Story 04" in client.get("/world/?page=02").content.decode()
+
+
+def test_a_repeated_search_parameter_cannot_poison_another_search(client, section):
+    ArticleFactory(published=True, section=section, headline="Alpha dam opens")
+    ArticleFactory(published=True, section=section, headline="Zebra crossing painted")
+    assert "Zebra crossing" in client.get("/search/?q=alpha&q=zebra").content.decode()
+    html = client.get("/search/?q=alpha").content.decode()
+    assert "Alpha dam opens" in html and "Zebra crossing" not in html
+
+
+def test_other_parameters_never_reach_the_cached_page(client, world_pages, settings):
+    html = client.get("/world/?x=evil&page=2&utm_source=%22%3E").content.decode()
+    assert "evil" not in html and "utm_source" not in html
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/world/?page=2">' in html
+    assert 'href="/world/"' in html  # pagination back to page 1, without the extra parameters
+    html = client.get("/world/?x=evil").content.decode()
+    assert "evil" not in html and f'<link rel="canonical" href="{settings.SITE_URL}/world/">' in html
+    cached = client.get("/world/")
+    assert cached["X-Page-Cache"] == "hit" and "evil" not in cached.content.decode()
+
+
+def test_parameters_a_page_does_not_read_add_no_entry(client, published_article):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/?language=zz&page=3&section=x")["X-Page-Cache"] == "hit"
+    url = published_article.get_absolute_url()
+    client.get(url)
+    assert client.get(f"{url}?q=anything&p=7")["X-Page-Cache"] == "hit"
