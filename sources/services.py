@@ -115,6 +115,18 @@ def import_story(
         ).first()
         reason = f"{source.code} {fmt} v{version}"
 
+        if story.status != ParsedStory.USABLE:
+            # An agency cancel or kill applies whatever its version number: a kill re-sent under
+            # the number of the story it kills, or numbered lower, must still take the story down.
+            # It is logged under its own number (the constraint is on the content too, so it can
+            # sit beside a usable copy of the same number); the same cancel again is "unchanged".
+            item.outcome = WireItem.Outcome.WITHDRAWN
+            if article:
+                article = article_services.withdraw_from_wire(article, reason=f"{reason}: {story.status} by agency")
+            item.article = article
+            _save_item(item, story)
+            return ImportResult("withdrawn", article, item)
+
         if latest and story.version is not None and items.filter(version=version).exists():
             # The agency re-sent a version number with other content: keep the copy (nothing
             # received is lost) but apply nothing; the command reports it as a failure.
@@ -135,12 +147,7 @@ def import_story(
             return ImportResult("stale", article, item, f"older than v{latest.version}; ignored")
 
         fields = _article_fields(story, lang)
-        if story.status != ParsedStory.USABLE:
-            item.outcome = WireItem.Outcome.WITHDRAWN
-            if article:
-                article = article_services.withdraw_from_wire(article, reason=f"{reason}: {story.status} by agency")
-            outcome = "withdrawn"
-        elif article is None:
+        if article is None:
             article = article_services.create_from_wire(
                 source=source, guid=guid, fields=fields, credits=credits, tags=tags, publish=publish,
                 reason=f"Imported {reason}",
@@ -167,13 +174,17 @@ def import_story(
         item.article = article
         if outcome in ("created", "updated") and article is not None:
             item.article_version = article.version
-        try:
-            with transaction.atomic():
-                item.save()
-        except IntegrityError:
-            raise ParseError(f"version {version} was received at the same moment by another import",
-                             field="version", story=story.headline[:60]) from None
+        _save_item(item, story)
         return ImportResult(outcome, article, item)
+
+
+def _save_item(item: WireItem, story: ParsedStory) -> None:
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        raise ParseError(f"version {item.version} was received at the same moment by another import",
+                         field="version", story=story.headline[:60]) from None
 
 
 # --- Triage: an editor decides on a wire update that waits ---------------------------------------

@@ -65,6 +65,26 @@ def test_cancel_withdraws():
     assert not Article.objects.published().exists()
 
 
+@pytest.mark.parametrize("number", [b"1", b"2"])
+def test_cancel_withdraws_whatever_its_version(tmp_path, number):
+    """A kill re-sent under the number of the current version (or a lower one) still applies."""
+    run(V1, "--publish")
+    run(V2)
+    assert Article.objects.published().exists()
+    path = tmp_path / "kill.xml"
+    path.write_bytes(V3.read_bytes().replace(b'version="3"', b'version="' + number + b'"'))
+    code, out, err = run(path)
+    assert code == 0 and "withdrawn 1" in out, err
+    article = Article.objects.get()
+    assert article.status == "unpublished" and "canceled by agency" in article.withdrawn_reason
+    assert not Article.objects.published().exists()
+    kill = WireItem.objects.get(outcome="withdrawn")
+    assert kill.version == int(number) and kill.article == article and "stat:canceled" in kill.raw_payload
+    # the same kill again changes nothing
+    code, out, _ = run(path)
+    assert code == 0 and "unchanged 1" in out and WireItem.objects.count() == 3
+
+
 def test_same_version_other_content_is_kept_as_a_conflict_and_reported(tmp_path):
     run(V1)
     article = Article.objects.get()
