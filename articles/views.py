@@ -133,7 +133,11 @@ def search(request):
             queryset = queryset.filter(section__slug=section_slug)
         page = _page(request, queryset.for_listing().search(text, language=language or None))
     context["page"] = page
-    return render(request, "articles/search.html", context)
+    response = render(request, "articles/search.html", context)
+    # Any q (even an empty one) is a page of its own: storing them would let random queries fill the
+    # page cache and push out the front and the stories. Validators and Cache-Control still apply.
+    response.no_page_cache = "q" in params
+    return response
 
 
 @public_page(params=())

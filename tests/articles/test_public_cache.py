@@ -215,3 +215,21 @@ def test_parameters_a_page_does_not_read_add_no_entry(client, published_article)
     url = published_article.get_absolute_url()
     client.get(url)
     assert client.get(f"{url}?q=anything&p=7")["X-Page-Cache"] == "hit"
+
+
+def test_searches_are_not_stored_but_keep_validators(client, section):
+    from django.core.cache import cache
+
+    ArticleFactory(published=True, section=section, headline="Dam repairs finished")
+    before = len(cache._cache)
+    for q in ("dam", "dam", "random-1", "random-2", ""):
+        response = client.get("/search/", {"q": q})
+        assert response.status_code == 200 and response["X-Page-Cache"] == "miss", q
+    assert not any("Dam repairs" in str(v) for v in cache._cache.values())
+    assert len(cache._cache) <= before + 1  # the navigation's sections, nothing per query
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+    first = client.get("/search/?q=dam")
+    assert client.get("/search/?q=dam", headers={"If-None-Match": first["ETag"]}).status_code == 304
+    # the empty search form is still one page, stored once
+    client.get("/search/")
+    assert client.get("/search/")["X-Page-Cache"] == "hit"
