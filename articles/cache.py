@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -233,8 +234,26 @@ def on_article_signal(sender, article=None, **kwargs):
     purge(f"story {getattr(article, 'pk', '?')} published or changed")
 
 
-def on_model_change(sender, instance=None, **kwargs):
-    purge(f"{sender.__name__} {getattr(instance, 'pk', '?')} changed")
+def _visible_when_created(instance) -> bool:
+    """Whether a newly created row can change a cached page at once.
+
+    A new tag has no published story yet (an import creates them inside its transaction, for draft
+    wire copy too) and a new author's page answered 404 until now, which is never stored; a new active
+    section changes the navigation on every page.
+    """
+    from articles.models import Section
+
+    return isinstance(instance, Section) and instance.is_active
+
+
+def on_model_change(sender, instance=None, created=False, **kwargs):
+    """Section, Tag, Editor saved or deleted: purge once the change is committed (so never for a
+    change that rolls back, and never holding the generation row's lock for the rest of a long
+    transaction such as an import); a new tag or author purges nothing."""
+    if created and not _visible_when_created(instance):
+        return
+    reason = f"{sender.__name__} {getattr(instance, 'pk', '?')} {'deleted' if 'origin' in kwargs else 'changed'}"
+    transaction.on_commit(lambda: purge(reason), robust=True)
 
 
 def connect() -> None:

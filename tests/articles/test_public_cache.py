@@ -68,10 +68,56 @@ def test_services_purge_through_the_real_signal(client, published_article, djang
     assert "Changed by the desk" in client.get("/").content.decode()
 
 
-def test_section_change_purges(client, section, published_article):
+def test_section_change_purges(client, section, published_article, django_capture_on_commit_callbacks):
     client.get("/")
-    SectionFactory(name="Culture", slug="culture")
+    with django_capture_on_commit_callbacks(execute=True):
+        SectionFactory(name="Culture", slug="culture")
     assert 'href="/culture/"' in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        section.name = "Global"
+        section.save()
+    assert ">Global</a>" in client.get("/").content.decode()
+
+
+def _generation_row():
+    from articles.models import SchedulerMark
+
+    return SchedulerMark.objects.filter(name="page-cache-generation").values_list("value", flat=True).first()
+
+
+def test_a_new_tag_or_author_purges_nothing(client, published_article, django_capture_on_commit_callbacks):
+    """An import creates tags inside its transaction, for draft wire copy too: no purge, no row lock."""
+    from tests.factories import EditorFactory, TagFactory
+
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        TagFactory(name="Dams", slug="dams")
+        EditorFactory(display_name="New Reporter", slug="new-reporter")
+    assert callbacks == [] and _generation_row() is None
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("change", ["tag-save", "tag-delete", "editor-save", "section-delete"])
+def test_model_changes_purge_only_after_commit(client, published_article, django_capture_on_commit_callbacks, change):
+    from tests.factories import EditorFactory, TagFactory
+
+    tag, editor, other = TagFactory(name="Dams", slug="dams"), EditorFactory(slug="shilan"), SectionFactory(slug="x")
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        if change == "tag-save":
+            tag.name = "Dams and rivers"
+            tag.save()
+        elif change == "tag-delete":
+            tag.delete()
+        elif change == "editor-save":
+            editor.bio = "Covers water."
+            editor.save()
+        else:
+            other.delete()
+        # still inside the transaction: the generation row is neither written nor locked
+        assert _generation_row() is None
+    assert len(callbacks) == 1 and _generation_row() is not None
+    assert client.get("/")["X-Page-Cache"] == "miss"
 
 
 def test_logged_in_staff_are_never_cached(client, published_article):
