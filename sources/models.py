@@ -69,9 +69,13 @@ class WireItem(models.Model):
     article = models.ForeignKey(
         "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="wire_items"
     )
-    # The article's ``version`` right after this item was applied: if the article has moved on
-    # since, an editor changed it and a newer wire version must wait for them.
+    # The article's ``version`` right after this item was applied (kept for the revisions; a
+    # publish also bumps it, so it does not tell whether an editor changed the text).
     article_version = models.PositiveIntegerField(null=True, blank=True)
+    # A checksum of the article's wire-fed fields right after this item was applied
+    # (``sources.services.article_wire_checksum``): if the article's differs when the next version
+    # arrives, an editor changed the story and that version waits for them. Empty: not applied.
+    article_checksum = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-received_at", "-id"]

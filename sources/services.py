@@ -8,16 +8,21 @@ version arriving late is logged and changes nothing; a cancel withdraws.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.utils.text import slugify
 
 from articles import services as article_services
 from articles.languages import normalise_language
-from articles.models import Article
+from articles.models import Article, ArticleCredit, Tag
 from articles.services import CreditInput
 from sources.models import Source, WireItem
 from sources.wire.base import ParsedStory, ParseError
@@ -81,6 +86,46 @@ def _article_fields(story: ParsedStory, language: str) -> dict:
         "editor_note": story.editor_note,
         "embargo_until": story.embargo_until,
     }
+
+
+# The article fields an agency version writes: an editor changing any of them (not a workflow step
+# such as publishing, which bumps ``Article.version`` too) makes the next agency version wait.
+WIRE_FED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language")
+
+
+def article_wire_checksum(article: Article | int) -> str:
+    """A checksum of the article's wire-fed fields, credits and tags as stored now (one query)."""
+    pk = article.pk if isinstance(article, Article) else article
+    row = (
+        Article.objects.filter(pk=pk)
+        .values(
+            *WIRE_FED_FIELDS,
+            credit_list=ArraySubquery(
+                ArticleCredit.objects.filter(article=OuterRef("pk")).order_by("position", "pk")
+                .values(json=JSONObject(name="name", role="role", editor="editor_id"))
+            ),
+            tag_list=ArraySubquery(Tag.objects.filter(articles=OuterRef("pk")).order_by("name").values("name")),
+        )
+        .get()
+    )
+    payload = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _untouched_since_applied(source: Source, guid: str, article: Article) -> bool:
+    """Is the article's text as the last applied agency version left it (no editor changed it)?"""
+    applied = (
+        WireItem.objects.filter(source=source, guid=guid, article_version__isnull=False)
+        .order_by("-version", "-id")
+        .values_list("article_checksum", "article_version")
+        .first()
+    )
+    if applied is None:
+        return False
+    checksum, version = applied
+    if not checksum:  # applied before checksums were kept: the workflow version is all there is
+        return version == article.version
+    return checksum == article_wire_checksum(article)
 
 
 def import_story(
@@ -155,13 +200,7 @@ def import_story(
             item.outcome = WireItem.Outcome.CREATED
             outcome = "created"
         else:
-            applied = (
-                WireItem.objects.filter(source=source, guid=guid, article_version__isnull=False)
-                .order_by("-version")
-                .values_list("article_version", flat=True)
-                .first()
-            )
-            if applied is not None and applied == article.version:
+            if _untouched_since_applied(source, guid, article):
                 article = article_services.apply_wire_update(
                     article, fields=fields, credits=credits, tags=tags, reason=f"Wire update {reason}"
                 )
@@ -174,6 +213,7 @@ def import_story(
         item.article = article
         if outcome in ("created", "updated") and article is not None:
             item.article_version = article.version
+            item.article_checksum = article_wire_checksum(article)
         _save_item(item, story)
         return ImportResult(outcome, article, item)
 
@@ -259,7 +299,8 @@ def accept_wire_update(article: Article, *, user, expected_version: int | None =
     WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).exclude(pk=triage.waiting.pk).update(
         outcome=WireItem.Outcome.REJECTED)
     WireItem.objects.filter(pk=triage.waiting.pk).update(outcome=WireItem.Outcome.ACCEPTED,
-                                                         article_version=article.version)
+                                                         article_version=article.version,
+                                                         article_checksum=article_wire_checksum(article))
     return article
 
 

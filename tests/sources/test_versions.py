@@ -4,6 +4,7 @@ import pytest
 
 from articles import services as article_services
 from articles.models import Article
+from sources import services
 from sources.models import WireItem
 from tests.sources.wire_helpers import fixture, run
 
@@ -117,3 +118,34 @@ def test_feed_entry_without_version_is_versioned_by_content(tmp_path):
     assert code == 0 and "updated 1" in out
     assert list(WireItem.objects.order_by("version").values_list("version", flat=True)) == [1, 2]
     assert "randvoll" in Article.objects.get().body
+
+
+def test_publishing_is_not_an_editors_change_but_an_edit_is(editor_user, tmp_path):
+    """Whether the next agency version applies is decided by the story's text, not the workflow
+    version: publishing an untouched wire story bumps ``Article.version`` but changes no text."""
+    run(V1)
+    article = Article.objects.get()
+    article_services.transition(article, "publish", user=None)
+    code, out, _ = run(V2)
+    assert code == 0 and "updated 1" in out
+    article = Article.objects.get()
+    assert "three spillways" in article.body and not article.wire_update_waiting
+    assert article.status == "published"
+    assert WireItem.objects.get(version=2).article_checksum == services.article_wire_checksum(article)
+    article_services.update_article(article, user=editor_user, standfirst="An editor's standfirst.",
+                                    expected_version=article.version)
+    v3 = V2.read_bytes().replace(b'version="2"', b'version="3"').replace(b"three spillways", b"all spillways")
+    (tmp_path / "v3.xml").write_bytes(v3)
+    code, out, _ = run(tmp_path / "v3.xml")
+    assert code == 0 and "waiting 1" in out
+    article = Article.objects.get()
+    assert article.wire_update_waiting and article.standfirst == "An editor's standfirst."
+    assert "three spillways" in article.body
+
+
+def test_article_checksum_sees_credits_and_tags():
+    run(V1)
+    article = Article.objects.get()
+    before = services.article_wire_checksum(article)
+    article_services.set_tags(article, ["Something else"])
+    assert services.article_wire_checksum(article) != before
