@@ -113,14 +113,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=ArticleCredit.objects.filter(editor=editor).values("article_id"))
 
     def related_to(self, article, limit=4):
-        """Stories sharing a tag or the section with ``article``, newest first. Uses the prefetched tags."""
+        """Stories sharing a tag or the section with ``article``, newest first, with their image renditions
+        (the teasers show an image). Uses the prefetched tags."""
         from articles.models import Article
 
         condition = Q(section_id=article.section_id) if article.section_id else Q(pk__in=[])
         tag_ids = [tag.pk for tag in article.tags.all()]
         if tag_ids:
             condition |= Q(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))
-        return self.filter(condition).exclude(pk=article.pk).for_teasers()[:limit]
+        return self.filter(condition).exclude(pk=article.pk).for_teasers().with_renditions()[:limit]
 
     def search(self, text, language=None):
         """Full-text search over the stored ``search_vector``, ranked, with a highlighted ``snippet``.

@@ -174,3 +174,19 @@ def test_share_links_are_plain_links(client, story):
     assert "mailto:?subject=" in share and "facebook.com/sharer" in share
     assert "<script" not in share
     assert html.count("<script") == 1  # the JSON-LD only: no third-party JavaScript
+
+
+def test_related_and_search_teasers_never_load_the_original_image(client, story, section):
+    """The related teasers use the renditions (srcset, a 960px src), not the 1200px original; the search
+    results are compact teasers, without images."""
+    other_image = image_with_renditions(alt="Sluice gates")
+    ArticleFactory(published=True, section=section, headline="Dam sluice gates tested", lead_image=other_image)
+    html = client.get(story.get_absolute_url()).content.decode()
+    related = html.split('id="related-heading"')[1]
+    assert 'alt="Sluice gates"' in related
+    assert other_image.file.url not in related
+    img = re.search(r'<img src="([^"]+)" srcset="([^"]+)"', related)
+    assert img and "960w" in img.group(2) and img.group(1) != other_image.file.url
+    results = client.get("/search/?q=dam").content.decode()
+    assert "Dam sluice gates tested" in results
+    assert "/media/images/" not in results and "<img" not in results.split('class="results"')[1]
