@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test lint check serve demo clean-db
+.PHONY: run test install install-test lint check bench
 
 # Re-install only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -37,3 +37,7 @@ lint: install-test
 
 check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+## bench: the benchmarks (docs/performance.md); one of them: make bench BENCH=pages
+bench: install-test
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench $(BENCH)
