@@ -53,7 +53,7 @@ def story(request, pk, slug=None):
         if Article.objects.filter(pk=pk, status=Status.KILLED).exists():
             return render(request, "410.html", status=410)
         raise Http404("No such story.")
-    if slug != article.slug:
+    if slug != (article.slug or "-"):  # get_absolute_url() writes an empty slug as "-"
         return redirect(article.get_absolute_url(), permanent=True)
     related = list(Article.objects.published().related_to(article))
     response = render(request, "articles/story.html", {"article": article, "related": related})

@@ -78,3 +78,13 @@ def test_story_query_count_is_constant(client, django_assert_max_num_queries, pu
         CorrectionFactory(article=published_article)
     with django_assert_max_num_queries(6):
         assert client.get(published_article.get_absolute_url()).status_code == 200
+
+
+def test_story_without_slug_is_served_not_redirected_to_itself(client, section):
+    article = ArticleFactory(section=section, published=True, headline="No slug")
+    type(article).objects.filter(pk=article.pk).update(slug="")
+    url = f"/story/{article.pk}/-/"
+    response = client.get(url)
+    assert response.status_code == 200 and "No slug" in response.content.decode()
+    moved = client.get(f"/story/{article.pk}/something/")
+    assert moved.status_code == 301 and moved["Location"] == url
