@@ -153,6 +153,11 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.instance.pk:
             return cleaned
         current = Article.objects.select_related("locked_by").get(pk=self.instance.pk)
+        if (current.status == workflow.PUBLISHED and "publish_at" in self.fields
+                and cleaned.get("publish_at") is None and "publish_at" not in self.errors):
+            self.add_error("publish_at", ValidationError(
+                "A published story needs a publish time. To take it off the site, use Unpublish.",
+                code="publish_at_required"))
         holder = services.lock_holder(current)
         if self.request_user is not None and holder not in (None, self.request_user):
             raise ValidationError(

@@ -167,7 +167,13 @@ def _check_edit(user, article: Article):
 
 
 def can_edit(user, article: Article) -> bool:
-    if user is None or user.has_perm("articles.edit_any_article"):
+    """The system (None) edits anything. Live copy (a published story) is for those who can publish;
+    otherwise ``edit_any_article`` edits any story and a reporter their own drafts and stories in review."""
+    if user is None:
+        return True
+    if article.status == workflow.PUBLISHED and not user.has_perm("articles.publish_article"):
+        return False
+    if user.has_perm("articles.edit_any_article"):
         return True
     return (
         user.has_perm("articles.change_article")
@@ -232,6 +238,40 @@ def create_article(*, user=None, credits=(), tags=(), reason="Created", **fields
     return article
 
 
+# Changing when a story is (or was) public is publishing: it needs ``publish_article`` and is audited.
+SCHEDULE_FIELDS = ("publish_at", "embargo_until", "expire_at", "updated_at")
+
+
+def _when(value) -> str:
+    return value.isoformat() if value else "none"
+
+
+def _same_time(a, b) -> bool:
+    """Equal to the second: the admin's date/time inputs drop microseconds."""
+    if a is None or b is None:
+        return a is b
+    return a.replace(microsecond=0) == b.replace(microsecond=0)
+
+
+def _check_schedule(user, current: Article, new: dict) -> list[str]:
+    """``new`` maps schedule fields to the values about to be saved over ``current`` (as stored).
+    Returns the changes, as "field: old → new", for the audit row written once the save succeeded."""
+    changes = [f"{name}: {_when(getattr(current, name))} → {_when(new[name])}"
+               for name in SCHEDULE_FIELDS if name in new and not _same_time(new[name], getattr(current, name))]
+    if not changes or current.status == workflow.DRAFT:
+        return []
+    _check(user, "articles.publish_article", current, action="reschedule a story that is not a draft")
+    if current.status == workflow.PUBLISHED and "publish_at" in new and new["publish_at"] is None:
+        raise ValidationError({"publish_at": "A published story needs a publish time: unpublish it instead."})
+    return changes
+
+
+def _audit_schedule(article: Article, changes: list[str], user) -> None:
+    if changes:
+        audit(article, "reschedule", user=user, from_status=article.status, to_status=article.status,
+              message="; ".join(changes))
+
+
 def _lock_for_update(article: Article, expected_version: int | None) -> Article:
     current = Article.objects.select_for_update().get(pk=article.pk)
     if expected_version is not None and current.version != expected_version:
@@ -249,6 +289,7 @@ def update_article(article: Article, *, user=None, expected_version=None, credit
     if "status" in fields and fields["status"] != current.status:
         raise ValidationError({"status": "Change the status with a workflow action, not by editing."})
     fields = _clean_fields(fields)
+    rescheduled = _check_schedule(user, current, fields)
     for name, value in fields.items():
         setattr(current, name, value)
     current.version = F("version") + 1
@@ -261,7 +302,8 @@ def update_article(article: Article, *, user=None, expected_version=None, credit
     if tags is not None:
         set_tags(current, tags)
     record_revision(current, user=user, reason=reason)
-    if current.status == workflow.PUBLISHED:
+    _audit_schedule(current, rescheduled, user)
+    if current.status == workflow.PUBLISHED or rescheduled:
         signals.after_commit(signals.article_changed, current)
     article.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
     return current
@@ -274,6 +316,7 @@ def save_article(article: Article, *, user=None, expected_version=None) -> Artic
     form; the version is checked against ``expected_version``. The caller records the revision once
     the related objects (credits, tags) are saved too, with ``record_revision``."""
     now = timezone.now()
+    rescheduled = []
     if article.pk is None:
         _check(user, "articles.add_article", action="create a story")
         article.status = workflow.DRAFT
@@ -285,6 +328,10 @@ def save_article(article: Article, *, user=None, expected_version=None) -> Artic
         _check_edit(user, current)
         if user is not None and lock_holder(current) not in (None, user):
             raise LockedByOther(current)
+        rescheduled = _check_schedule(user, current, {name: getattr(article, name) for name in SCHEDULE_FIELDS})
+        for name in SCHEDULE_FIELDS:  # unchanged (to the second): keep the stored value exactly
+            if _same_time(getattr(article, name), getattr(current, name)):
+                setattr(article, name, getattr(current, name))
         article.status = current.status
         article.first_published_at = current.first_published_at
         article.version = current.version + 1
@@ -296,7 +343,8 @@ def save_article(article: Article, *, user=None, expected_version=None) -> Artic
     article.modified_at = now
     article.modified_by = user if user and user.is_authenticated else None
     article.save()
-    if article.status == workflow.PUBLISHED:
+    _audit_schedule(article, rescheduled, user)
+    if article.status == workflow.PUBLISHED or rescheduled:
         signals.after_commit(signals.article_changed, article)
     return article
 

@@ -1,0 +1,50 @@
+"""Review findings on the desk, over HTTP: live copy, schedules, withdrawals, share links, deletion."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, AuditEntry
+from tests.articles.test_admin_desk import change_url, client_for, form_data
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- live copy and schedules -------------------------------------------------------------------------------
+
+
+def test_wire_editor_posting_an_embargo_on_a_live_story_gets_403(wire_editor):
+    article = ArticleFactory(published=True)
+    response = client_for(wire_editor).post(
+        change_url(article), form_data(article, embargo_until=timezone.now() + timedelta(days=2)))
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.embargo_until is None
+    assert AuditEntry.objects.filter(article=article, action="refused", actor=wire_editor).exists()
+
+
+def test_wire_editor_rescheduling_a_story_in_review_gets_403_and_an_audit_row(wire_editor):
+    article = ArticleFactory(status="in_review", publish_at=timezone.now() + timedelta(days=1))
+    response = client_for(wire_editor).post(change_url(article), form_data(article, publish_at=None))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).publish_at is not None
+    assert AuditEntry.objects.filter(article=article, action="refused", actor=wire_editor).exists()
+
+
+def test_editor_clearing_publish_at_on_a_published_story_gets_a_form_error(editor_user):
+    article = ArticleFactory(published=True)
+    response = client_for(editor_user).post(change_url(article), form_data(article, publish_at=None))
+    assert response.status_code == 200
+    assert "A published story needs a publish time" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).publish_at is not None
+
+
+def test_editor_rescheduling_through_the_form_is_audited(editor_user):
+    article = ArticleFactory(published=True)
+    response = client_for(editor_user).post(
+        change_url(article), form_data(article, expire_at=timezone.now() + timedelta(days=2)))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(article=article, action="reschedule")
+    assert entry.actor == editor_user and entry.message.startswith("expire_at: none → ")

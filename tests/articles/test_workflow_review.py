@@ -1,0 +1,79 @@
+"""Review findings on the editorial workflow, through the services: rescheduling live copy, agency
+withdrawals, kill reasons, locks, share-link nonces."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, AuditEntry
+from tests.conftest import role_user
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- rescheduling is publishing ----------------------------------------------------------------------------
+
+
+def test_wire_editor_cannot_edit_live_copy_nor_reschedule_it(wire_editor):
+    article = ArticleFactory(published=True)
+    assert not services.can_edit(wire_editor, article)
+    with pytest.raises(PermissionDenied):
+        services.update_article(article, user=wire_editor, embargo_until=timezone.now() + timedelta(days=1))
+    article.refresh_from_db()
+    assert article.embargo_until is None
+    assert AuditEntry.objects.filter(article=article, action="refused", actor=wire_editor).exists()
+
+
+@pytest.mark.parametrize("name", ["publish_at", "embargo_until", "expire_at", "updated_at"])
+def test_rescheduling_a_story_in_review_needs_publish_rights(wire_editor, name):
+    article = ArticleFactory(status="in_review")
+    assert services.can_edit(wire_editor, article)  # they may still edit its text
+    services.update_article(article, user=wire_editor, headline="Text edits are fine")
+    with pytest.raises(PermissionDenied, match="publish_article"):
+        services.update_article(article, user=wire_editor, **{name: timezone.now() + timedelta(days=1)})
+    assert getattr(Article.objects.get(pk=article.pk), name) is None
+
+
+def test_reporter_may_schedule_own_draft_without_audit(reporter):
+    article = services.create_article(user=reporter, headline="Mine")
+    at = timezone.now() + timedelta(days=1)
+    services.update_article(article, user=reporter, publish_at=at)
+    assert Article.objects.get(pk=article.pk).publish_at == at
+    assert not AuditEntry.objects.filter(article=article, action="reschedule").exists()
+
+
+def test_editor_reschedule_of_a_live_story_is_audited_with_old_and_new(editor_user):
+    article = ArticleFactory(published=True)
+    until = timezone.now() + timedelta(hours=3)
+    services.update_article(article, user=editor_user, embargo_until=until)
+    entry = AuditEntry.objects.get(article=article, action="reschedule")
+    assert entry.actor == editor_user
+    assert entry.message == f"embargo_until: none → {until.isoformat()}"
+
+
+def test_clearing_publish_at_on_a_published_story_is_a_validation_error(editor_user):
+    article = ArticleFactory(published=True)
+    with pytest.raises(ValidationError) as exc:
+        services.update_article(article, user=editor_user, publish_at=None)
+    assert "publish_at" in exc.value.message_dict
+    assert Article.objects.get(pk=article.pk).publish_at is not None
+
+
+def test_system_may_still_change_an_embargo_on_a_live_story():
+    article = ArticleFactory(published=True)
+    until = timezone.now() + timedelta(hours=1)
+    services.update_article(article, user=None, embargo_until=until)
+    assert Article.objects.get(pk=article.pk).embargo_until == until
+    assert AuditEntry.objects.filter(article=article, action="reschedule", actor=None).exists()
+
+
+def test_reporter_cannot_edit_published_story_even_with_edit_any(db):
+    user = role_user("Wire editor", "wire2")
+    article = ArticleFactory(published=True)
+    with pytest.raises(PermissionDenied):
+        services.update_article(article, user=user, headline="Changed live")
+    assert Article.objects.get(pk=article.pk).headline != "Changed live"
