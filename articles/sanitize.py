@@ -49,9 +49,9 @@ def plain_text(value: str) -> str:
     """Markup stripped, entities decoded and white space collapsed: for headlines and other plain fields."""
     if not value:
         return ""
-    text = nh3.clean(value, tags=set(), clean_content_tags=CLEAN_CONTENT_TAGS)
-    text = html.unescape(text)
-    return _WS.sub(" ", _TAG.sub(" ", text)).strip()
+    # Tags out first, entities decoded last: "a &lt;b&gt; c" is the text "a <b> c", not "a c".
+    text = _TAG.sub(" ", nh3.clean(value, tags=set(), clean_content_tags=CLEAN_CONTENT_TAGS))
+    return _WS.sub(" ", html.unescape(text)).strip()
 
 
 def paragraphs_to_html(paragraphs) -> str:

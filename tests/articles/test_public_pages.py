@@ -213,3 +213,24 @@ def test_fixed_paths_win_over_a_section_of_the_same_name(client, db, slug):
     assert response.status_code in (200, 404)
     if slug in ("search", "corrections"):
         assert f'<h1 class="page-title">{slug.title()}</h1>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("a &lt;b&gt; c", "a <b> c"),
+        ("Prices &lt;5% &amp; &lt;em&gt;falling&lt;/em&gt;", "Prices <5% & <em>falling</em>"),
+        ("<b>Bold</b>\n &amp; <script>x()</script>co", "Bold & co"),
+    ],
+)
+def test_plain_text_strips_tags_before_decoding_entities(raw, text):
+    from articles.sanitize import plain_text
+
+    assert plain_text(raw) == text
+
+
+def test_an_escaped_angle_bracket_headline_is_shown_whole(client, section):
+    from articles.sanitize import plain_text
+
+    ArticleFactory(published=True, section=section, headline=plain_text("Vote &lt;50%&gt; turnout"))
+    assert "Vote &lt;50%&gt; turnout" in client.get("/").content.decode()
