@@ -7,6 +7,7 @@ The admin validates input and calls ``articles.services``; it never flips a stat
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -186,6 +187,11 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+class DeskActionForm(ActionForm):
+    reason = forms.CharField(required=False, max_length=300, label="Reason",
+                             help_text="Required to unpublish; kept in the audit log.")
+
+
 class DeskStateFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "state"
@@ -272,6 +278,7 @@ class ArticleAdmin(admin.ModelAdmin):
                        "modified_at"]
     inlines = [ArticleCreditInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    action_form = DeskActionForm
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "standfirst", "body", "expected_version"]}),
         ("Dateline", {"fields": [("dateline_place", "dateline_outlet")]}),
@@ -412,7 +419,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 label = move.label
                 if move.name == "publish" and article.publish_at and article.publish_at > timezone.now():
                     label = f"Schedule for {timezone.localtime(article.publish_at):%-d %b %H:%M}"
-                moves.append({"name": move.name, "label": label, "danger": move.name == "kill"})
+                moves.append({"name": move.name, "label": label, "danger": move.name == "kill",
+                              "reason": move.name in services.REASON_REQUIRED})
         return moves
 
     def save_model(self, request, obj, form, change):
@@ -569,11 +577,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # -- bulk actions --------------------------------------------------------------------------------------
 
-    def _transition(self, request, queryset, name):
+    def _transition(self, request, queryset, name, reason=""):
         done = 0
         for article in queryset:
             try:
-                services.transition(article, name, user=request.user)
+                services.transition(article, name, user=request.user, reason=reason)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{article.headline}: {_messages(exc)}", messages.ERROR)
@@ -588,9 +596,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         self._transition(request, queryset, "publish")
 
-    @admin.action(description="Unpublish selected stories", permissions=["publish"])
+    @admin.action(description="Unpublish selected stories (give the reason in the box)", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        self._transition(request, queryset, "unpublish")
+        self._transition(request, queryset, "unpublish", reason=request.POST.get("reason", ""))
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")

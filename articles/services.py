@@ -349,6 +349,9 @@ def save_article(article: Article, *, user=None, expected_version=None) -> Artic
     return article
 
 
+REASON_REQUIRED = frozenset({"kill", "unpublish"})
+
+
 @refusals_audited
 @transaction.atomic
 def transition(article: Article, name: str, *, user=None, reason="", publish_at=None,
@@ -362,6 +365,9 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
     if name == "submit" and user is not None and not can_edit(user, current):
         _check(user, "articles.publish_article", current, action="submit this story")
     _check(user, move.permission, current, action=move.label.lower())
+    reason = (reason or "").strip()
+    if name in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": f"{move.label} needs a reason (it is kept in the audit log)."})
     now = timezone.now()
     previous = current.status
     current.status = move.target

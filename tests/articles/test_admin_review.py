@@ -48,3 +48,33 @@ def test_editor_rescheduling_through_the_form_is_audited(editor_user):
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = AuditEntry.objects.get(article=article, action="reschedule")
     assert entry.actor == editor_user and entry.message.startswith("expire_at: none → ")
+
+
+# --- kill and unpublish reasons -----------------------------------------------------------------------------
+
+
+def test_unpublish_over_http_without_a_reason_changes_nothing(editor_user):
+    from tests.articles.test_admin_desk import transition_url
+
+    article = ArticleFactory(published=True)
+    page = client_for(editor_user).get(change_url(article)).content.decode()
+    assert 'aria-label="Reason for unpublish"' in page
+    response = client_for(editor_user).post(transition_url(article, "unpublish"),
+                                            {"expected_version": article.version}, follow=True)
+    assert "Unpublish needs a reason" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == "published"
+    client_for(editor_user).post(transition_url(article, "unpublish"), {"reason": "Wrong photo"})
+    assert Article.objects.get(pk=article.pk).status == "unpublished"
+
+
+def test_bulk_unpublish_takes_its_reason_from_the_action_form(editor_user):
+    from django.urls import reverse
+
+    article = ArticleFactory(published=True)
+    url = reverse("admin:articles_article_changelist")
+    data = {"action": "unpublish_selected", "_selected_action": [article.pk], "index": 0}
+    client_for(editor_user).post(url, data)
+    assert Article.objects.get(pk=article.pk).status == "published"
+    client_for(editor_user).post(url, {**data, "reason": "Legal hold"})
+    assert Article.objects.get(pk=article.pk).status == "unpublished"
+    assert AuditEntry.objects.get(article=article, action="unpublish").message == "Legal hold"

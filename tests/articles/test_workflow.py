@@ -76,8 +76,9 @@ def _story_in(status):
 def test_role_matrix(role, move):
     user = role_user(role)
     article = _story_in(SOURCE[move])
+    reason = "Legal advice" if move in ("kill", "unpublish") else ""
     if move in ALLOWED[role]:
-        services.transition(article, move, user=user)
+        services.transition(article, move, user=user, reason=reason)
         article.refresh_from_db()
         assert article.status == workflow.TRANSITIONS[move].target
         entry = AuditEntry.objects.get(article=article, action=move)
@@ -85,7 +86,7 @@ def test_role_matrix(role, move):
         assert article.revisions.filter(created_by=user).exists()
     else:
         with pytest.raises(PermissionDenied):
-            services.transition(article, move, user=user)
+            services.transition(article, move, user=user, reason=reason)
         article.refresh_from_db()
         assert article.status == SOURCE[move] and article.version == 1
         refusal = AuditEntry.objects.get(article=article, action="refused")

@@ -77,3 +77,25 @@ def test_reporter_cannot_edit_published_story_even_with_edit_any(db):
     with pytest.raises(PermissionDenied):
         services.update_article(article, user=user, headline="Changed live")
     assert Article.objects.get(pk=article.pk).headline != "Changed live"
+
+
+# --- a kill or an unpublish needs a reason ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("move", ["kill", "unpublish"])
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_kill_and_unpublish_need_a_reason(chief_editor, move, reason):
+    article = ArticleFactory(published=True)
+    with pytest.raises(ValidationError, match="needs a reason"):
+        services.transition(article, move, user=chief_editor, reason=reason)
+    article.refresh_from_db()
+    assert article.status == "published" and article.version == 1
+    services.transition(article, move, user=chief_editor, reason="Court order")
+    assert Article.objects.get(pk=article.pk).status == move.replace("kill", "killed").replace("unpublish", "unpublished")
+    assert AuditEntry.objects.get(article=article, action=move).message == "Court order"
+
+
+def test_refused_user_gets_403_not_a_reason_error(editor_user):
+    article = ArticleFactory(published=True)
+    with pytest.raises(PermissionDenied):
+        services.transition(article, "kill", user=editor_user, reason="")
