@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.models import Article
-from articles.services import StaleVersion
+from articles.services import Refused, StaleVersion, record_refusal
 from sources import services
 from sources.models import Source, WireItem
 
@@ -51,15 +51,22 @@ class WireItemAdmin(admin.ModelAdmin):
     def triage_view(self, request, article_id):
         """The agency's previous version, the new one and the current story side by side; accept or reject."""
         if not request.user.has_perm("sources.triage_wire"):
-            raise PermissionDenied
+            refusal = Refused(services.TRIAGE_REFUSED, user=request.user, action="wire triage")
+            if request.method == "POST":  # an attempt to decide, not only to look: audited
+                record_refusal(refusal, article=Article.objects.filter(pk=article_id).first())
+            raise refusal
         article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
         triage = services.pending_triage(article)
         if request.method == "POST":
             action = request.POST.get("action")
             try:
                 if action == "accept":
-                    services.accept_wire_update(article, user=request.user,
-                                                expected_version=int(request.POST.get("version", "0")))
+                    try:
+                        expected = int(request.POST.get("version", ""))
+                    except ValueError:
+                        raise ValidationError("The form did not say which version of the story you saw: "
+                                              "reload the page and decide again.") from None
+                    services.accept_wire_update(article, user=request.user, expected_version=expected)
                     messages.success(request, "The agency's version was applied.")
                 elif action == "reject":
                     services.reject_wire_update(article, user=request.user)

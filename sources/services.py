@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
@@ -272,21 +272,30 @@ def pending_triage(article: Article) -> Triage | None:
     return Triage(article=article, waiting=waiting, previous=previous)
 
 
+TRIAGE_REFUSED = "You are not allowed to accept or reject wire updates."
+
+
 def _check_triage(user, article):
+    """Refuse without ``sources.triage_wire``. The audit row is written by ``refusals_audited`` on
+    the services below once their transaction has rolled back, so the refusal is not lost with it."""
     if user is None or not user.has_perm("sources.triage_wire"):
-        article_services.audit(article, "refused", user=user, message="wire triage: lacks sources.triage_wire")
-        raise PermissionDenied("You are not allowed to accept or reject wire updates.")
+        raise article_services.Refused(TRIAGE_REFUSED, article=article, user=user, action="wire triage")
 
 
+@article_services.refusals_audited
 @transaction.atomic
 def accept_wire_update(article: Article, *, user, expected_version: int | None = None) -> Article:
-    """Apply the waiting agency version over the editor's changes (they stay in the revisions)."""
+    """Apply the waiting agency version over the editor's changes (they stay in the revisions).
+
+    ``expected_version`` is the story's version the editor saw on the triage screen; it is checked
+    against the row locked for the update, so an edit saved meanwhile is never overwritten."""
     _check_triage(user, article)
+    article = Article.objects.select_for_update(of=("self",)).select_related("source").get(pk=article.pk)
+    if expected_version is not None and article.version != expected_version:
+        raise article_services.StaleVersion(article, expected_version)
     triage = pending_triage(article)
     if triage is None:
         raise ValidationError("No wire update is waiting for this story.")
-    if expected_version is not None and article.version != expected_version:
-        raise article_services.StaleVersion(article, expected_version)
     story = triage.new_story
     lang = normalise_language(story.language or article.language)
     credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
@@ -304,6 +313,7 @@ def accept_wire_update(article: Article, *, user, expected_version: int | None =
     return article
 
 
+@article_services.refusals_audited
 @transaction.atomic
 def reject_wire_update(article: Article, *, user) -> Article:
     """Keep the editor's story; the agency version stays in the log, marked rejected. A later agency

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from articles import services as article_services
-from articles.models import Article
+from articles.models import Article, AuditEntry
 from sources import services
 from sources.models import WireItem
 from tests.sources.wire_helpers import fixture, run
@@ -60,6 +60,24 @@ def test_triage_needs_the_permission(waiting, reporter):
         services.accept_wire_update(waiting, user=reporter)
     with pytest.raises(PermissionDenied):
         services.reject_wire_update(waiting, user=reporter)
+    # both refusals are audited: the rows survive the services' rollback
+    refused = AuditEntry.objects.filter(action="refused", article=waiting, actor=reporter)
+    assert refused.count() == 2
+    assert all("wire triage" in m for m in refused.values_list("message", flat=True))
+    assert Article.objects.get().wire_update_waiting
+
+
+def test_accept_checks_the_version_of_the_locked_row_not_the_callers_copy(waiting, editor_user, wire_editor):
+    """The triage screen was built from ``waiting``; an editor saves meanwhile. Accepting with the
+    version the screen saw must be refused, not overwrite the editor's save."""
+    seen = Article.objects.get(pk=waiting.pk)
+    article_services.update_article(Article.objects.get(pk=waiting.pk), user=editor_user,
+                                    standfirst="Saved meanwhile.", expected_version=waiting.version)
+    with pytest.raises(article_services.StaleVersion):
+        services.accept_wire_update(seen, user=wire_editor, expected_version=seen.version)
+    article = Article.objects.get()
+    assert article.standfirst == "Saved meanwhile." and article.wire_update_waiting
+    assert WireItem.objects.get(version=2).outcome == "waiting"
 
 
 def test_nothing_waiting(wire_editor):
@@ -83,5 +101,20 @@ def test_admin_screen_shows_three_columns_and_accepts(client, waiting, wire_edit
 
 def test_admin_screen_refuses_without_permission(client, waiting, reporter):
     client.force_login(reporter)
-    response = client.get(reverse("admin:sources_wire_triage", args=[waiting.pk]))
-    assert response.status_code == 403
+    url = reverse("admin:sources_wire_triage", args=[waiting.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"action": "accept", "version": waiting.version}).status_code == 403
+    assert AuditEntry.objects.filter(action="refused", article=waiting, actor=reporter).count() == 1
+    assert Article.objects.get().wire_update_waiting
+
+
+@pytest.mark.parametrize("version", ["junk", "", None])
+def test_admin_accept_with_a_bad_version_is_an_error_message_not_a_500(client, waiting, wire_editor, version):
+    client.force_login(wire_editor)
+    url = reverse("admin:sources_wire_triage", args=[waiting.pk])
+    data = {"action": "accept"} if version is None else {"action": "accept", "version": version}
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "reload the page" in response.content.decode()
+    article = Article.objects.get()
+    assert article.wire_update_waiting and "two spillways" in article.body
