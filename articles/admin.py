@@ -394,6 +394,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "can_unlock": user.has_perm("articles.unlock_article"),
                 "transitions": self._transitions_for(user, article),
                 "embargo_until": article.embargo_until if article.is_embargoed else None,
+                "withdrawn_reason": article.withdrawn_reason if article.status != workflow.KILLED else "",
                 "scheduled_for": article.publish_at if article.publish_at and article.publish_at > timezone.now()
                 else None,
                 "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
@@ -419,8 +420,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 label = move.label
                 if move.name == "publish" and article.publish_at and article.publish_at > timezone.now():
                     label = f"Schedule for {timezone.localtime(article.publish_at):%-d %b %H:%M}"
+                override = move.target == workflow.PUBLISHED and bool(article.withdrawn_reason)
                 moves.append({"name": move.name, "label": label, "danger": move.name == "kill",
-                              "reason": move.name in services.REASON_REQUIRED})
+                              "reason": move.name in services.REASON_REQUIRED, "override": override})
         return moves
 
     def save_model(self, request, obj, form, change):
@@ -479,7 +481,8 @@ class ArticleAdmin(admin.ModelAdmin):
         expected = request.POST.get("expected_version")
         try:
             services.transition(article, name, user=request.user, reason=request.POST.get("reason", "").strip(),
-                                expected_version=int(expected) if expected else None)
+                                expected_version=int(expected) if expected else None,
+                                override_withdrawal=request.POST.get("override_withdrawal") == "1")
         except ValidationError as exc:
             self.message_user(request, _messages(exc), messages.ERROR)
         except services.StaleVersion as exc:

@@ -355,8 +355,11 @@ REASON_REQUIRED = frozenset({"kill", "unpublish"})
 @refusals_audited
 @transaction.atomic
 def transition(article: Article, name: str, *, user=None, reason="", publish_at=None,
-               expected_version=None) -> Article:
-    """Move a story through the workflow: submit, return, publish, unpublish, redraft, kill."""
+               expected_version=None, override_withdrawal=False) -> Article:
+    """Move a story through the workflow: submit, return, publish, unpublish, redraft, kill.
+
+    A story the agency withdrew (``withdrawn_reason``) is published only with
+    ``override_withdrawal=True`` and a reason; the override is audited."""
     current = _lock_for_update(article, expected_version)
     try:
         move = workflow.get_transition(name, current.status)
@@ -368,6 +371,12 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
     reason = (reason or "").strip()
     if name in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": f"{move.label} needs a reason (it is kept in the audit log)."})
+    overridden = ""
+    if move.target == workflow.PUBLISHED and current.withdrawn_reason:
+        if not (override_withdrawal and reason):
+            raise ValidationError({"reason": f"Withdrawn by the agency: {current.withdrawn_reason}. Publishing it "
+                                             "anyway needs an explicit override and its reason."})
+        overridden = current.withdrawn_reason
     now = timezone.now()
     previous = current.status
     current.status = move.target
@@ -392,6 +401,9 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
     current.refresh_from_db(fields=["version"])
     record_revision(current, user=user, reason=reason or move.label)
     audit(current, name, user=user, from_status=previous, to_status=move.target, message=reason)
+    if overridden:
+        audit(current, "override_withdrawal", user=user, from_status=previous, to_status=move.target,
+              message=f"Published although the agency withdrew it ({overridden}): {reason}")
     signal = signals.article_published if move.target == workflow.PUBLISHED else signals.article_changed
     signals.after_commit(signal, current)
     article.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})

@@ -78,3 +78,26 @@ def test_bulk_unpublish_takes_its_reason_from_the_action_form(editor_user):
     client_for(editor_user).post(url, {**data, "reason": "Legal hold"})
     assert Article.objects.get(pk=article.pk).status == "unpublished"
     assert AuditEntry.objects.get(article=article, action="unpublish").message == "Legal hold"
+
+
+# --- agency withdrawals ---------------------------------------------------------------------------------------
+
+
+def test_withdrawn_story_shows_a_banner_and_publish_asks_for_an_override(editor_user):
+    from articles import services
+    from tests.articles.test_admin_desk import transition_url
+
+    article = ArticleFactory(status="in_review")
+    services.withdraw_from_wire(article, reason="dpa: canceled by agency")
+    page = client_for(editor_user).get(change_url(article)).content.decode()
+    assert 'id="desk-withdrawn"' in page and "Withdrawn by the agency:</strong> dpa: canceled by agency" in page
+    assert 'name="override_withdrawal" value="1"' in page and 'aria-label="Override reason"' in page
+    response = client_for(editor_user).post(transition_url(article, "publish"), follow=True)
+    assert "Withdrawn by the agency" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == "in_review"
+    client_for(editor_user).post(transition_url(article, "publish"),
+                                 {"override_withdrawal": "1", "reason": "Checked with dpa"})
+    assert Article.objects.get(pk=article.pk).status == "published"
+    assert AuditEntry.objects.filter(article=article, action="override_withdrawal", actor=editor_user).exists()
+    plain = ArticleFactory(status="in_review")
+    assert 'id="desk-withdrawn"' not in client_for(editor_user).get(change_url(plain)).content.decode()

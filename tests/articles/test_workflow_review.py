@@ -99,3 +99,30 @@ def test_refused_user_gets_403_not_a_reason_error(editor_user):
     article = ArticleFactory(published=True)
     with pytest.raises(PermissionDenied):
         services.transition(article, "kill", user=editor_user, reason="")
+
+
+# --- agency withdrawals ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review"])
+def test_withdrawn_story_is_not_published_without_an_override(editor_user, status):
+    article = ArticleFactory(status=status)
+    services.withdraw_from_wire(article, reason="Reuters: canceled by agency")
+    with pytest.raises(ValidationError, match="Withdrawn by the agency: Reuters: canceled by agency"):
+        services.transition(article, "publish", user=editor_user)
+    with pytest.raises(ValidationError, match="override"):
+        services.transition(article, "publish", user=editor_user, override_withdrawal=True, reason=" ")
+    assert Article.objects.get(pk=article.pk).status == status
+    services.transition(article, "publish", user=editor_user, override_withdrawal=True,
+                        reason="Agency confirmed the cancel was sent in error")
+    assert Article.objects.get(pk=article.pk).status == "published"
+    entry = AuditEntry.objects.get(article=article, action="override_withdrawal")
+    assert entry.actor == editor_user and "sent in error" in entry.message and "canceled by agency" in entry.message
+
+
+def test_story_unpublished_by_the_agency_needs_the_override_to_go_back(editor_user):
+    article = ArticleFactory(published=True)
+    services.withdraw_from_wire(article, reason="AFP: killed by agency")
+    assert Article.objects.get(pk=article.pk).status == "unpublished"
+    with pytest.raises(ValidationError, match="Withdrawn by the agency"):
+        services.transition(article, "publish", user=editor_user)
