@@ -117,7 +117,7 @@ def import_file(name, data, *, source, fmt, language, publish, report: Report) -
         report.counts["failed"] += 1
         report.errors.append(f"{name}: {exc}")
         return
-    raw = data.decode("utf-8-sig", errors="replace")
+    whole = None
     for story in stories:
         if isinstance(story, ParseError):
             report.counts["failed"] += 1
@@ -131,6 +131,10 @@ def import_file(name, data, *, source, fmt, language, publish, report: Report) -
                 story_source, created = services.get_or_create_source(story.source_code, language=language or "en")
                 if created:
                     report.notices.append(f"Created source {story_source.code} (named in {name}).")
+            raw = story.raw
+            if not raw:  # a file of one story is kept whole
+                whole = whole if whole is not None else data.decode("utf-8-sig", errors="replace")
+                raw = whole
             with transaction.atomic():
                 result = services.import_story(
                     story, source=story_source, fmt=found_format, raw=raw, filename=name,

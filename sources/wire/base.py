@@ -69,6 +69,10 @@ class ParsedStory:
     source_code: str = ""  # the agency named in the file, if any
     url: str = ""
     line: int | None = None  # where the story starts in the file, for error messages
+    # This story's own text when the file carries several (a newsMessage's newsItem, a feed entry),
+    # kept as the WireItem's raw_payload; empty: the whole file is the story. Not part of the
+    # content (``as_json``, ``checksum``).
+    raw: str = field(default="", repr=False, compare=False)
 
     USABLE: ClassVar[str] = "usable"
     CANCELED: ClassVar[str] = "canceled"
@@ -85,10 +89,11 @@ class ParsedStory:
 
     def as_json(self) -> dict:
         data = dataclasses.asdict(self)
+        data.pop("line", None)
+        data.pop("raw", None)
         for key, value in data.items():
             if isinstance(value, datetime):
                 data[key] = value.isoformat()
-        data.pop("line", None)
         return data
 
     def checksum(self) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import json
 import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -134,7 +135,10 @@ class _FeedParser(WireParser):
         stories: list = []
         for index, entry in enumerate(entries, start=1):
             try:
-                stories.append(_entry(entry, result.get("feed") or {}, index=index))
+                story = _entry(entry, result.get("feed") or {}, index=index)
+                if len(entries) > 1:  # this entry as feedparser read it, not the whole feed
+                    story.raw = json.dumps(entry, ensure_ascii=False, default=str)
+                stories.append(story)
             except ParseError as exc:
                 stories.append(exc)  # one bad entry does not stop the others
         return stories

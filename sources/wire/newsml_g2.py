@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from articles.sanitize import paragraphs_to_html
 from sources.wire import nitf
 from sources.wire import xmlsafe as x
@@ -243,7 +245,10 @@ class NewsMLG2Parser(WireParser):
             if kind not in ("text", "composite", ""):
                 continue  # pictures, graphics, video: not stories
             try:
-                stories.append(parse_item(item))
+                story = parse_item(item)
+                if len(items) > 1:  # kept as this story's raw payload, not the whole message
+                    story.raw = etree.tostring(item, encoding="unicode", with_tail=False)
+                stories.append(story)
             except ParseError as exc:
                 if len(items) == 1:
                     raise

@@ -1,10 +1,12 @@
 """RSS 2.0 and Atom through feedparser: one story per entry, sanitised, bytes never a URL."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from articles.models import Article
+from sources.models import WireItem
 from sources.wire import ParseError, detect_format, get_parser
 from tests.sources.wire_helpers import fixture, parse, parse_error, run
 
@@ -69,3 +71,20 @@ def test_import_feed_one_story_per_entry_and_the_bad_one_reported():
     assert "feed.rss: story 'nrw-3', field title" in err
     assert set(Article.objects.values_list("wire_guid", flat=True)) == {"nrw-1", "https://www.nrwire.test/second"}
     assert Article.objects.published().count() == 2
+
+
+@pytest.mark.django_db
+def test_each_feed_entry_keeps_its_own_raw_payload():
+    run(fixture("rss", "feed.rss"), "--source", "NRW")
+    items = list(WireItem.objects.all())
+    assert len(items) == 2
+    for item in items:
+        entry = json.loads(item.raw_payload)
+        assert entry["title"] and item.parsed["guid"] in (entry.get("id"), entry.get("link"))
+        assert "NR Wire feed" not in item.raw_payload  # not the channel, not the other entries
+
+
+@pytest.mark.django_db
+def test_single_story_file_is_kept_whole():
+    run(fixture("ninjs", "v1.json"), "--source", "NRW")
+    assert WireItem.objects.get().raw_payload == fixture("ninjs", "v1.json").read_text(encoding="utf-8")

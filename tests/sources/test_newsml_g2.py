@@ -7,6 +7,7 @@ import pytest
 from articles.models import Article
 from sources.models import WireItem
 from sources.wire import ParseError
+from sources.wire import xmlsafe as x
 from tests.sources.wire_helpers import fixture, parse, parse_error, run
 
 
@@ -65,3 +66,16 @@ def test_one_bad_item_does_not_stop_the_others():
     embargoed = Article.objects.get(wire_guid="tag:nrwire.test,2025:one")
     assert embargoed.status == "published" and embargoed.embargo_until is not None
     assert list(Article.objects.published().values_list("wire_guid", flat=True)) == ["tag:nrwire.test,2025:two"]
+
+
+@pytest.mark.django_db
+def test_each_item_of_a_message_keeps_its_own_raw_payload():
+    """Not the whole message once per story: each WireItem holds its own newsItem."""
+    run(fixture("newsml-g2", "message-prefixed.xml"), "--publish")
+    items = {i.guid: i.raw_payload for i in WireItem.objects.all()}
+    assert set(items) == {"tag:nrwire.test,2025:one", "tag:nrwire.test,2025:two"}
+    for guid, raw in items.items():
+        assert raw.count("newsItem guid=") == 1 and f'guid="{guid}"' in raw
+        assert "newsMessage" not in raw and "tag:nrwire.test,2025:three" not in raw
+        # a well-formed fragment of its own, namespaces included
+        assert x.local(x.parse_xml(raw.encode())) == "newsItem"
