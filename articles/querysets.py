@@ -11,8 +11,8 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import Case, F, OuterRef, Prefetch, Q, Value, When, Window
-from django.db.models.functions import Coalesce, Concat, JSONObject, RowNumber
+from django.db.models import Case, F, Func, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce, Concat, JSONObject
 from django.utils import timezone
 
 # Highlight markers: private-use characters that ts_headline wraps around matches. The snippet is
@@ -99,13 +99,25 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def section_blocks(self, per_section=4):
-        """The newest ``per_section`` stories of every active section, in one query (a window function)."""
-        ranked = self.filter(section__isnull=False, section__is_active=True).annotate(
-            section_rank=Window(
-                RowNumber(), partition_by=F("section_id"), order_by=[F("publish_at").desc(), F("id").desc()]
-            )
+        """The newest ``per_section`` stories of every active section (among ``self``), in one query.
+
+        For each active section a subquery takes its newest stories with ``LIMIT per_section``, walking
+        the (section, publish_at) index from the top, so the cost grows with the number of sections,
+        not of stories (a ``ROW_NUMBER()`` window over every published story read them all):
+
+            WHERE id IN (SELECT unnest(ARRAY(SELECT id FROM article WHERE section_id = s.id AND <self>
+                                             ORDER BY publish_at DESC, id DESC LIMIT n))
+                         FROM section s WHERE s.is_active)
+        """
+        from articles.models import Section
+
+        newest = self.filter(section_id=OuterRef("pk")).order_by("-publish_at", "-id").values("pk")[:per_section]
+        ids = (
+            Section.objects.filter(is_active=True)
+            .annotate(story_id=Func(ArraySubquery(newest), function="unnest", output_field=models.BigIntegerField()))
+            .values("story_id")
         )
-        return ranked.filter(section_rank__lte=per_section).for_teasers().with_renditions()
+        return self.filter(pk__in=ids).for_teasers().with_renditions()
 
     def by_author(self, editor):
         from articles.models import ArticleCredit
@@ -173,8 +185,6 @@ class ArticleQuerySet(models.QuerySet):
 
 def _plain_text(field):
     """HTML tags out of a field, as the stored search vector does it."""
-    from django.db.models import Func
-
     return Func(
         Coalesce(F(field), Value("")),
         Value("<[^>]+>"),

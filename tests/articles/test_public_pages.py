@@ -235,3 +235,26 @@ def test_an_escaped_angle_bracket_headline_is_shown_whole(client, section):
 
     ArticleFactory(published=True, section=section, headline=plain_text("Vote &lt;50%&gt; turnout"))
     assert "Vote &lt;50%&gt; turnout" in client.get("/").content.decode()
+
+
+def test_section_blocks_take_the_newest_few_per_active_section_in_one_query(db, django_assert_num_queries):
+    from articles.models import Article
+
+    now = timezone.now()
+    politics, sport = SectionFactory(slug="politics"), SectionFactory(slug="sport")
+    archive = SectionFactory(slug="archive", is_active=False)
+    stories = {
+        s.slug: [
+            ArticleFactory(published=True, section=s, publish_at=now - timedelta(minutes=i + 1)) for i in range(7)
+        ]
+        for s in (politics, sport, archive)
+    }
+    ArticleFactory(status="draft", section=sport, publish_at=now)  # newest, but not published
+    shown = [stories["politics"][0].pk]
+    with django_assert_num_queries(1):
+        got = list(Article.objects.published().exclude(pk__in=shown).section_blocks(per_section=4))
+    assert {a.pk for a in got} == {a.pk for a in stories["politics"][1:5] + stories["sport"][:4]}
+    assert [a.publish_at for a in got] == sorted((a.publish_at for a in got), reverse=True)
+    sql = str(Article.objects.published().section_blocks(per_section=4).query)
+    # the cost does not grow with the stories: a LIMIT per section, no window over all of them
+    assert "ROW_NUMBER" not in sql.upper() and "LIMIT 4" in sql
