@@ -4,8 +4,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.sanitize import sanitize_html
 from articles.services import Refused, StaleVersion, record_refusal
 from sources import services
 from sources.models import Source, WireItem
@@ -83,9 +85,15 @@ class WireItemAdmin(admin.ModelAdmin):
                 ("Headline", "headline", article.headline), ("Standfirst", "standfirst", article.standfirst),
                 ("Dateline", "dateline_place", article.dateline_place), ("Body", "body_html", article.body),
             ]:
-                rows.append({"label": label, "previous": getattr(old, attr, "") if old else "",
-                             "new": getattr(new, attr), "current": current, "html": attr == "body_html",
-                             "changed": (getattr(old, attr, "") if old else "") != getattr(new, attr)})
+                previous = getattr(old, attr, "") if old else ""
+                row = {"label": label, "previous": previous, "new": getattr(new, attr), "current": current,
+                       "changed": previous != getattr(new, attr)}
+                if attr == "body_html":
+                    # Stored HTML is sanitised again as it is shown: the stored copy may predate
+                    # today's allow-list, or have been written around the services.
+                    for key in ("previous", "new", "current"):
+                        row[key] = mark_safe(sanitize_html(row[key] or ""))
+                rows.append(row)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Wire update waiting: {article.headline}",

@@ -118,3 +118,18 @@ def test_admin_accept_with_a_bad_version_is_an_error_message_not_a_500(client, w
     assert "reload the page" in response.content.decode()
     article = Article.objects.get()
     assert article.wire_update_waiting and "two spillways" in article.body
+
+
+def test_admin_screen_sanitises_stored_html_again(client, waiting, wire_editor):
+    """HTML stored around the services (or before today's allow-list) is not shown as it is."""
+    hostile = '<p onclick="steal()">kept text</p><script>alert("x")</script><iframe src="//evil"></iframe>'
+    for item in WireItem.objects.filter(article=waiting):
+        item.parsed["body_html"] = hostile
+        WireItem.objects.filter(pk=item.pk).update(parsed=item.parsed)
+    Article.objects.filter(pk=waiting.pk).update(body=hostile)
+    client.force_login(wire_editor)
+    page = client.get(reverse("admin:sources_wire_triage", args=[waiting.pk])).content.decode()
+    start = page.index("wire-triage")
+    table = page[start:page.index("</table>", start)]
+    assert table.count("kept text") == 3
+    assert "<script" not in table and "onclick" not in table and "<iframe" not in table
