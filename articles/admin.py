@@ -379,7 +379,8 @@ class ArticleAdmin(admin.ModelAdmin):
             return super().change_view(request, object_id, form_url, extra_context)
         context = dict(extra_context or {})
         user = request.user
-        if request.method == "GET" and services.can_edit(user, article) and user.has_perm("articles.change_article"):
+        can_edit = services.can_edit(user, article) and user.has_perm("articles.change_article")
+        if request.method == "GET" and can_edit:
             context["lock_taken"] = services.acquire_lock(article, user)
         holder = services.lock_holder(article)
         state = _state(article)
@@ -398,7 +399,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 "scheduled_for": article.publish_at if article.publish_at and article.publish_at > timezone.now()
                 else None,
                 "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
-                "share_url": request.build_absolute_uri(preview.share_url(article)),
+                "share_url": request.build_absolute_uri(preview.share_url(article)) if can_edit else None,
+                "revoke_url": reverse("admin:articles_article_revoke_share", args=[article.pk]),
                 "share_hours": settings.PREVIEW_MAX_AGE // 3600,
                 "heartbeat_url": reverse("admin:articles_article_heartbeat", args=[article.pk]),
                 "heartbeat_seconds": settings.ARTICLE_LOCK_HEARTBEAT,
@@ -458,6 +460,7 @@ class ArticleAdmin(admin.ModelAdmin):
             path("<int:pk>/release/", view(self.release_view), name="articles_article_release"),
             path("<int:pk>/force-unlock/", view(self.force_unlock_view), name="articles_article_force_unlock"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/revoke-share/", view(self.revoke_share_view), name="articles_article_revoke_share"),
             path("<int:pk>/history/compare/", view(self.compare_view), name="articles_article_compare"),
             path("<int:pk>/history/<int:number>/restore/", view(self.restore_view),
                  name="articles_article_restore"),
@@ -520,6 +523,17 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article(request, pk)
         services.force_unlock(article, user=request.user)  # PermissionDenied -> 403, audited
         self.message_user(request, "The lock was removed; you can edit the story now.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(article))
+
+    def revoke_share_view(self, request, pk):
+        if request.method != "POST":
+            return JsonResponse({"error": "POST only"}, status=405)
+        article = self._article(request, pk)
+        if not request.user.has_perm("articles.change_article"):
+            raise PermissionDenied
+        services.revoke_share_links(article, user=request.user)  # PermissionDenied -> 403, audited
+        self.message_user(request, "Every share-preview link to this story has stopped working; the link "
+                                   "below is new.", messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(article))
 
     def preview_view(self, request, pk):

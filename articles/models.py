@@ -4,6 +4,8 @@ Status changes go through ``articles.services``; nothing here flips a status.
 "Published" is defined once, in ``ArticleQuerySet.published()``.
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -120,6 +122,10 @@ def _search_vector(config):
     )
 
 
+def new_preview_nonce() -> str:
+    return secrets.token_urlsafe(9)
+
+
 class Article(models.Model):
     Status = Status
 
@@ -156,6 +162,8 @@ class Article(models.Model):
     embargo_until = models.DateTimeField(null=True, blank=True, help_text="Nothing public before this.")
     expire_at = models.DateTimeField(null=True, blank=True, help_text="Leaves the public site at this time.")
     withdrawn_reason = models.TextField(blank=True)
+    # Signed into share-preview links together with the pk: a new nonce revokes every link shared so far.
+    preview_nonce = models.CharField(max_length=24, default=new_preview_nonce, editable=False)
 
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_of"

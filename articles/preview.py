@@ -2,8 +2,9 @@
 
 * ``admin_preview``: for staff, from the change form ("Preview").
 * ``shared_preview``: ``/preview/<token>/`` for whoever holds the link, no login; the token is a
-  ``TimestampSigner`` signature of the story's id that stops working after ``PREVIEW_MAX_AGE``
-  seconds (410 Gone) and is useless when tampered with (404).
+  ``TimestampSigner`` signature of the story's id and its ``preview_nonce`` that stops working after
+  ``PREVIEW_MAX_AGE`` seconds (410 Gone), is useless when tampered with or revoked (404), and shows
+  nothing of a story that is unpublished, killed or withdrawn by the agency (410).
 
 Neither is ever cached (``Cache-Control: private, no-store``) nor indexed.
 """
@@ -26,7 +27,9 @@ def _signer():
 
 
 def make_token(article: Article) -> str:
-    return _signer().sign(str(article.pk))
+    """Signs the pk with the story's ``preview_nonce``: a new nonce (``services.revoke_share_links``)
+    makes every earlier link useless."""
+    return _signer().sign(f"{article.pk}.{article.preview_nonce}")
 
 
 def share_url(article: Article) -> str:
@@ -48,14 +51,19 @@ def render_preview(request, article: Article):
 
 def shared_preview(request, token: str):
     try:
-        pk = _signer().unsign(token, max_age=settings.PREVIEW_MAX_AGE)
+        value = _signer().unsign(token, max_age=settings.PREVIEW_MAX_AGE)
     except signing.SignatureExpired:
         response = render(request, "410.html", status=410)
         patch_cache_control(response, private=True, no_store=True)
         return response
     except signing.BadSignature:
         raise Http404("No such preview.") from None
-    article = Article.objects.filter(pk=pk).first()
-    if article is None or article.status == Article.Status.KILLED:
-        raise Http404("No such preview.")
+    pk, _, nonce = value.partition(".")
+    article = Article.objects.filter(pk=pk, preview_nonce=nonce).first() if pk.isdigit() and nonce else None
+    if article is None:
+        raise Http404("No such preview.")  # altered, or revoked ("Revoke share links")
+    if article.status in (Article.Status.UNPUBLISHED, Article.Status.KILLED) or article.withdrawn_reason:
+        response = render(request, "410.html", status=410)  # taken down, killed or withdrawn by the agency
+        patch_cache_control(response, private=True, no_store=True)
+        return response
     return render_preview(request, article)

@@ -31,6 +31,7 @@ from articles.models import (
     SchedulerMark,
     Section,
     Tag,
+    new_preview_nonce,
 )
 from articles.sanitize import plain_text, sanitize_html
 
@@ -541,6 +542,21 @@ def force_unlock(article: Article, *, user) -> Article:
     audit(current, "force_unlock", user=user, message=f"Lock held by {holder} removed")
     article.locked_by, article.locked_at = None, None
     return current
+
+
+# --- Share-preview links ----------------------------------------------------------------------------------
+
+
+@refusals_audited
+@transaction.atomic
+def revoke_share_links(article: Article, *, user) -> Article:
+    """A new ``preview_nonce``: every share-preview link made so far stops working. Audited."""
+    _check_edit(user, article)
+    nonce = new_preview_nonce()
+    Article.objects.filter(pk=article.pk).update(preview_nonce=nonce)
+    article.preview_nonce = nonce
+    audit(article, "revoke_share_links", user=user, message="Share-preview links revoked")
+    return article
 
 
 # --- Restoring a revision ------------------------------------------------------------------------------

@@ -101,3 +101,57 @@ def test_withdrawn_story_shows_a_banner_and_publish_asks_for_an_override(editor_
     assert AuditEntry.objects.filter(article=article, action="override_withdrawal", actor=editor_user).exists()
     plain = ArticleFactory(status="in_review")
     assert 'id="desk-withdrawn"' not in client_for(editor_user).get(change_url(plain)).content.decode()
+
+
+# --- share-preview links --------------------------------------------------------------------------------------
+
+
+def test_share_link_is_minted_only_for_those_who_can_edit(reporter, editor_user):
+    from articles import services
+
+    draft = services.create_article(user=editor_user, headline="Editor's draft")
+    page = client_for(reporter).get(change_url(draft)).content.decode()
+    assert client_for(reporter).get(change_url(draft)).status_code == 200  # they may look
+    assert "testserver/preview/" not in page and 'id="desk-share-url"' not in page
+    own = client_for(editor_user).get(change_url(draft)).content.decode()
+    assert 'id="desk-share-url"' in own and "Revoke share links" in own
+
+
+def test_revoking_share_links_kills_old_links_and_is_audited(client, editor_user, reporter):
+    from django.urls import reverse
+
+    from articles import preview
+
+    article = ArticleFactory(status="draft", headline="Scoop")
+    old = preview.share_url(article)
+    assert client.get(old).status_code == 200
+    url = reverse("admin:articles_article_revoke_share", args=[article.pk])
+    assert client_for(reporter).post(url).status_code == 403  # not theirs to edit
+    assert client.get(old).status_code == 200
+    assert client_for(editor_user).post(url).status_code == 302
+    assert client.get(old).status_code == 404
+    article.refresh_from_db()
+    assert client.get(preview.share_url(article)).status_code == 200
+    assert AuditEntry.objects.filter(article=article, action="revoke_share_links", actor=editor_user).exists()
+
+
+def test_token_signs_the_nonce_not_only_the_pk(client):
+    from django.core import signing
+
+    from articles import preview
+
+    article = ArticleFactory(status="draft")
+    pk_only = signing.TimestampSigner(salt=preview.SALT).sign(str(article.pk))
+    assert client.get(f"/preview/{pk_only}/").status_code == 404
+
+
+@pytest.mark.parametrize("traits", [{"status": "unpublished", "publish_at": timezone.now()},
+                                    {"status": "killed", "publish_at": timezone.now()},
+                                    {"status": "draft", "withdrawn_reason": "Reuters: canceled"}])
+def test_share_link_shows_nothing_of_taken_down_stories(client, traits):
+    from articles import preview
+
+    article = ArticleFactory(headline="Taken down", **traits)
+    response = client.get(preview.share_url(article))
+    assert response.status_code == 410 and "Taken down" not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
