@@ -339,6 +339,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("delete_selected", None)  # bypasses the services: no audit, no purge
         if not request.user.has_perm("articles.publish_article"):
             actions.pop("publish_selected", None)
             actions.pop("unpublish_selected", None)
@@ -352,6 +354,11 @@ class ArticleAdmin(admin.ModelAdmin):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or services.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting skips the audit, the cache purge and the wire link: stories are unpublished or
+        killed instead. Only a superuser (cleaning up test data) may delete."""
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1,5 +1,8 @@
 """The newsroom's roles: Django groups and their permissions. Created by a data migration; run
-``python manage.py sync_roles`` after changing this table."""
+``python manage.py sync_roles`` after changing this table (and add a data migration that calls it).
+
+No role has ``articles.delete_article``: a story leaves the site by unpublish or kill, through the
+services (audited, revisions kept, caches purged); deleting is for superusers only."""
 
 REPORTER, EDITOR, WIRE_EDITOR, CHIEF_EDITOR = "Reporter", "Editor", "Wire editor", "Chief editor"
 
@@ -20,7 +23,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 ROLE_PERMISSIONS[CHIEF_EDITOR] = sorted({
     *ROLE_PERMISSIONS[EDITOR], *ROLE_PERMISSIONS[WIRE_EDITOR], "articles.kill_article",
-    "articles.unlock_article", "articles.view_audit", "articles.view_auditentry", "articles.delete_article", "editors.add_editor",
+    "articles.unlock_article", "articles.view_audit", "articles.view_auditentry", "editors.add_editor",
     "editors.change_editor", "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group",
 })
 

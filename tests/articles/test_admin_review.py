@@ -155,3 +155,30 @@ def test_share_link_shows_nothing_of_taken_down_stories(client, traits):
     response = client.get(preview.share_url(article))
     assert response.status_code == 410 and "Taken down" not in response.content.decode()
     assert "no-store" in response["Cache-Control"]
+
+
+# --- deleting stories ----------------------------------------------------------------------------------------
+
+
+def test_no_role_may_delete_a_story(chief_editor):
+    from django.urls import reverse
+
+    from tests.conftest import role_user
+
+    for role in ("Reporter", "Editor", "Wire editor", "Chief editor"):
+        assert not role_user(role, f"del_{role.replace(' ', '_')}").has_perm("articles.delete_article")
+    article = ArticleFactory(published=True)
+    client = client_for(chief_editor)
+    assert client.get(reverse("admin:articles_article_delete", args=[article.pk])).status_code == 403
+    changelist = reverse("admin:articles_article_changelist")
+    assert 'value="delete_selected"' not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"})
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_superuser_may_still_delete(admin_client):
+    from django.urls import reverse
+
+    article = ArticleFactory()
+    response = admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Article.objects.filter(pk=article.pk).exists()
