@@ -708,11 +708,21 @@ class ImageAdmin(admin.ModelAdmin):
             obj.focal_x, obj.focal_y, obj.file.url,
         )
 
+    def has_change_permission(self, request, obj=None):
+        """An image is changed by whoever uploaded it, or by the desk (``edit_any_article``)."""
+        if not super().has_change_permission(request, obj):
+            return False
+        user = request.user
+        return (obj is None or user.is_superuser or user.has_perm("articles.edit_any_article")
+                or (obj.uploaded_by_id is not None and obj.uploaded_by_id == user.pk))
+
     def save_model(self, request, obj, form, change):
         if "file" in form.changed_data or not change:
             images.save_image(obj, user=request.user)
         else:
             obj.save()
+        if change:
+            images.image_changed(obj, user=request.user)
 
 
 @admin.register(Revision)

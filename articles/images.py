@@ -17,7 +17,8 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from articles.models import Image, ImageRendition
+from articles import signals
+from articles.models import Article, Image, ImageRendition
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
@@ -111,3 +112,16 @@ def save_image(image: Image, *, user=None) -> Image:
     image.save()
     make_renditions(image)
     return image
+
+
+def image_changed(image: Image, *, user=None) -> list[Article]:
+    """An Image was edited: each published story that leads with it changed too. Audits it on those
+    stories and, after commit, sends ``article_changed`` for them (the page cache purges)."""
+    from articles.services import audit
+
+    stories = list(Article.objects.filter(lead_image=image, status=Article.Status.PUBLISHED))
+    for article in stories:
+        audit(article, "lead_image_changed", user=user, from_status=article.status, to_status=article.status,
+              message=f"Lead image {image.pk} edited")
+        signals.after_commit(signals.article_changed, article)
+    return stories

@@ -96,3 +96,56 @@ def test_focal_picker_shown_after_upload(desk):
     image = Image.objects.get()
     page = desk.get(reverse("admin:articles_image_change", args=[image.pk])).content.decode()
     assert 'class="desk-focal"' in page and "focal.js" in page
+
+
+# --- who may change an image, and live stories that lead with it ---------------------------------------------
+
+
+def _edit(client, image, **fields):
+    data = {"alt_text": image.alt_text, "caption": "New caption", "credit": image.credit, "focal_x": "0.5",
+            "focal_y": "0.5", "renditions-TOTAL_FORMS": "0", "renditions-INITIAL_FORMS": "0",
+            "renditions-MIN_NUM_FORMS": "0", "renditions-MAX_NUM_FORMS": "1000", **fields}
+    return client.post(reverse("admin:articles_image_change", args=[image.pk]), data)
+
+
+def test_reporter_changes_only_own_images(desk, reporter, media_root):
+    from tests.conftest import role_user
+
+    assert upload(desk, picture(600, 400)).status_code == 302
+    editors_image = Image.objects.get()
+    client = Client()
+    client.force_login(reporter)
+    assert _edit(client, editors_image).status_code == 403
+    editors_image.refresh_from_db()
+    assert editors_image.caption == "Colour"
+    assert upload(client, picture(600, 400)).status_code == 302
+    own = Image.objects.exclude(pk=editors_image.pk).get()
+    assert own.uploaded_by == reporter
+    assert _edit(client, own).status_code == 302
+    other_reporter = Client()
+    other_reporter.force_login(role_user("Reporter", "reporter2"))
+    assert _edit(other_reporter, own).status_code == 403
+
+
+def test_changing_a_live_lead_image_purges_the_story(desk, editor_user, django_capture_on_commit_callbacks):
+    from articles import signals
+    from articles.models import AuditEntry
+    from tests.factories import ArticleFactory
+
+    assert upload(desk, picture(600, 400)).status_code == 302
+    image = Image.objects.get()
+    live = ArticleFactory(published=True, lead_image=image)
+    ArticleFactory(status="draft", lead_image=image)
+    received = []
+
+    def handler(sender, article, **kwargs):
+        received.append(article.pk)
+
+    signals.article_changed.connect(handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _edit(desk, image).status_code == 302
+    finally:
+        signals.article_changed.disconnect(handler)
+    assert received == [live.pk]
+    assert AuditEntry.objects.filter(article=live, action="lead_image_changed", actor=editor_user).exists()
