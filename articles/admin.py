@@ -127,6 +127,12 @@ class ArticleAdminForm(forms.ModelForm):
         self.request_user = kwargs.pop("request_user", None)
         super().__init__(*args, **kwargs)
         self.stale_diffs = None
+        if self.instance.pk:
+            # Without it the stale-save check would be skipped: a change must say what it started from.
+            self.fields["expected_version"].required = True
+            self.fields["expected_version"].error_messages["required"] = (
+                "This form does not say which version of the story it was opened from: reload the story, "
+                "then apply your changes again.")
         if self.instance.pk and not self.is_bound:
             self.initial["expected_version"] = self.instance.version
 
@@ -436,8 +442,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            services.save_article(obj, user=request.user,
-                                  expected_version=form.cleaned_data.get("expected_version"))
+            services.save_article(obj, user=request.user, expected_version=form.cleaned_data.get("expected_version"),
+                                  fields=list(form.fields))
         except (services.StaleVersion, services.LockedByOther) as exc:  # a race after clean()
             raise PermissionDenied(str(exc)) from exc
 

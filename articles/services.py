@@ -310,14 +310,25 @@ def update_article(article: Article, *, user=None, expected_version=None, credit
     return current
 
 
+# The columns a form may set on an existing story. Everything else (status, version, lock, wire flags,
+# withdrawal, first publication, nonce) is written only by the services that own it.
+FORM_FIELDS = (
+    "headline", "slug", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
+    "section", "translation_of", "lead_image", "publish_at", "updated_at", "embargo_until", "expire_at",
+    "seo_title", "seo_description", "urgency", "copyright", "editor_note",
+)
+
+
 @refusals_audited
 @transaction.atomic
-def save_article(article: Article, *, user=None, expected_version=None) -> Article:
+def save_article(article: Article, *, user=None, expected_version=None, fields=None) -> Article:
     """Save an Article whose fields a form has set (the admin). The status is never taken from a
-    form; the version is checked against ``expected_version``. The caller records the revision once
-    the related objects (credits, tags) are saved too, with ``record_revision``."""
+    form; the version is checked against ``expected_version``. On a change only ``fields`` (the
+    form's fields, limited to ``FORM_FIELDS``) are written, so columns changed meanwhile by others
+    (wire flags, withdrawal, lock) are not overwritten with what the form read. The caller records
+    the revision once the related objects (credits, tags) are saved too, with ``record_revision``."""
     now = timezone.now()
-    rescheduled = []
+    rescheduled, current = [], None
     if article.pk is None:
         _check(user, "articles.add_article", action="create a story")
         article.status = workflow.DRAFT
@@ -343,7 +354,11 @@ def save_article(article: Article, *, user=None, expected_version=None) -> Artic
         article.slug = make_slug(article.headline)
     article.modified_at = now
     article.modified_by = user if user and user.is_authenticated else None
-    article.save()
+    if current is None:
+        article.save()
+    else:
+        names = [f for f in FORM_FIELDS if fields is None or f in fields or f == "slug"]
+        article.save(update_fields=[*names, "version", "modified_at", "modified_by"])
     _audit_schedule(article, rescheduled, user)
     if article.status == workflow.PUBLISHED or rescheduled:
         signals.after_commit(signals.article_changed, article)

@@ -182,3 +182,30 @@ def test_superuser_may_still_delete(admin_client):
     article = ArticleFactory()
     response = admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
     assert response.status_code == 302 and not Article.objects.filter(pk=article.pk).exists()
+
+
+# --- optimistic locking cannot be switched off; a save writes only the form's columns ----------------------
+
+
+def test_change_without_expected_version_is_a_form_error(editor_user):
+    article = ArticleFactory()
+    data = form_data(article, headline="Saved without a version")
+    del data["expected_version"]
+    response = client_for(editor_user).post(change_url(article), data)
+    assert response.status_code == 200
+    assert "does not say which version of the story it was opened from" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline != "Saved without a version" and article.version == 1
+
+
+def test_save_does_not_overwrite_columns_outside_the_form(editor_user):
+    from articles import services
+
+    article = ArticleFactory(status="in_review")
+    loaded = Article.objects.get(pk=article.pk)  # what the admin read at the start of the request
+    Article.objects.filter(pk=article.pk).update(wire_update_waiting=True, withdrawn_reason="AFP: canceled")
+    loaded.headline = "Edited in the form"
+    services.save_article(loaded, user=editor_user, expected_version=loaded.version, fields=["headline"])
+    article.refresh_from_db()
+    assert article.headline == "Edited in the form" and article.version == 2
+    assert article.wire_update_waiting is True and article.withdrawn_reason == "AFP: canceled"
