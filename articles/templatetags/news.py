@@ -1,4 +1,6 @@
 from django import template
+from django.utils import dateformat, timezone, translation
+from django.utils.html import format_html
 from django.utils.text import get_text_list
 
 from articles.languages import language_name, text_direction
@@ -107,3 +109,35 @@ def absolute_url(path):
     from articles.seo import absolute
 
     return absolute(str(path))
+
+
+def utc_offset_label(local) -> str:
+    """``UTC+3``, ``UTC-4:30``, ``UTC``: the offset of an aware local time, as readers write it."""
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '-'}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+@register.simple_tag
+def reader_time(value, language="en", fmt="j F Y, H:i"):
+    """A ``<time>`` for readers, in the site's zone (``TIME_ZONE``) with its UTC offset:
+    ``25 November 2026, 16:04 (UTC+3)``, the month named in ``language``; ``datetime`` is ISO 8601
+    with the offset.
+
+    The date is isolated in a ``<bdi>`` and the offset in a left-to-right ``<bdi>`` of its own.
+    """
+    if not value:
+        return ""
+    local = timezone.localtime(value).replace(microsecond=0)
+    with translation.override(language):
+        text = dateformat.format(local, fmt)
+    rtl = False
+    return format_html(
+        '<time datetime="{}"><bdi dir="{}">{}</bdi> <bdi dir="ltr" class="zone">({})</bdi></time>',
+        local.isoformat(),
+        "rtl" if rtl else "ltr",
+        text,
+        utc_offset_label(local),
+    )

@@ -1,5 +1,6 @@
 """The home and story pages: status codes, redirects, lang/dir and pinned query counts."""
 
+
 import pytest
 from django.urls import reverse
 
@@ -88,3 +89,18 @@ def test_story_without_slug_is_served_not_redirected_to_itself(client, section):
     assert response.status_code == 200 and "No slug" in response.content.decode()
     moved = client.get(f"/story/{article.pk}/something/")
     assert moved.status_code == 301 and moved["Location"] == url
+
+
+def test_times_are_shown_in_the_site_zone_with_its_offset(client, section, settings):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Asia/Baghdad"
+    when = datetime(2026, 11, 25, 13, 4, tzinfo=UTC)
+    story = ArticleFactory(section=section, published=True, headline="Zoned story", publish_at=when)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<time datetime="2026-11-25T16:04:00+03:00"><bdi dir="ltr">25 November 2026, 16:04</bdi>' in html
+    assert '<bdi dir="ltr" class="zone">(UTC+3)</bdi></time>' in html
+    home = client.get("/").content.decode()
+    assert '<time datetime="2026-11-25T16:04:00+03:00"><bdi dir="ltr">25 Nov 2026, 16:04</bdi>' in home
+    assert "(UTC+3)" in home
+
