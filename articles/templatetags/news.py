@@ -126,14 +126,18 @@ def reader_time(value, language="en", fmt="j F Y, H:i"):
     ``25 November 2026, 16:04 (UTC+3)``, the month named in ``language``; ``datetime`` is ISO 8601
     with the offset.
 
-    The date is isolated in a ``<bdi>`` and the offset in a left-to-right ``<bdi>`` of its own.
+    The date is isolated in a ``<bdi>`` with the language's direction (a right-to-left date takes the
+    Arabic comma, so "25 سەرماوەز 2026، 16:04" reads in order inside a right-to-left teaser) and the
+    offset in a left-to-right ``<bdi>`` of its own.
     """
     if not value:
         return ""
     local = timezone.localtime(value).replace(microsecond=0)
     with translation.override(language):
         text = dateformat.format(local, fmt)
-    rtl = False
+    rtl = text_direction(language) == "rtl"
+    if rtl:
+        text = text.replace(", ", "، ")
     return format_html(
         '<time datetime="{}"><bdi dir="{}">{}</bdi> <bdi dir="ltr" class="zone">({})</bdi></time>',
         local.isoformat(),

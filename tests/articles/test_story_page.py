@@ -1,5 +1,6 @@
 """The home and story pages: status codes, redirects, lang/dir and pinned query counts."""
 
+import re
 
 import pytest
 from django.urls import reverse
@@ -104,3 +105,16 @@ def test_times_are_shown_in_the_site_zone_with_its_offset(client, section, setti
     assert '<time datetime="2026-11-25T16:04:00+03:00"><bdi dir="ltr">25 Nov 2026, 16:04</bdi>' in home
     assert "(UTC+3)" in home
 
+
+def test_a_right_to_left_teaser_date_reads_in_order(client, section, settings):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Asia/Baghdad"
+    ArticleFactory(section=section, published=True, language="ckb", headline="هەواڵ", publish_at=datetime(
+        2026, 11, 25, 10, 4, tzinfo=UTC
+    ))
+    html = client.get("/").content.decode()
+    teaser = html.split('lang="ckb" dir="rtl"')[1]
+    date = re.search(r'<time datetime="2026-11-25T13:04:00\+03:00"><bdi dir="rtl">([^<]+)</bdi>', teaser)
+    assert date and date.group(1).endswith("2026\u060c 13:04") and "," not in date.group(1)
+    assert '<bdi dir="ltr" class="zone">(UTC+3)</bdi>' in teaser
