@@ -427,17 +427,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @staticmethod
     def _transitions_for(user, article):
         moves = []
-        for move in workflow.available(article.status):
-            allowed = user.has_perm(move.permission)
-            if move.name == "submit" and not services.can_edit(user, article):
-                allowed = user.has_perm("articles.publish_article")
-            if allowed:
-                label = move.label
-                if move.name == "publish" and article.publish_at and article.publish_at > timezone.now():
-                    label = f"Schedule for {timezone.localtime(article.publish_at):%-d %b %H:%M}"
-                override = move.target == workflow.PUBLISHED and bool(article.withdrawn_reason)
-                moves.append({"name": move.name, "label": label, "danger": move.name == "kill",
-                              "reason": move.name in services.REASON_REQUIRED, "override": override})
+        for move in services.allowed_transitions(user, article):
+            label = move.label
+            if move.name == "publish" and article.publish_at and article.publish_at > timezone.now():
+                label = f"Schedule for {timezone.localtime(article.publish_at):%-d %b %H:%M}"
+            override = move.target == workflow.PUBLISHED and bool(article.withdrawn_reason)
+            moves.append({"name": move.name, "label": label, "danger": move.name == "kill",
+                          "reason": move.name in services.REASON_REQUIRED, "override": override})
         return moves
 
     def save_model(self, request, obj, form, change):

@@ -368,6 +368,25 @@ def save_article(article: Article, *, user=None, expected_version=None, fields=N
 REASON_REQUIRED = frozenset({"kill", "unpublish"})
 
 
+def _submit_permission(user, article: Article) -> str | None:
+    """Submitting someone else's story (one you cannot edit) is a desk decision: it needs publish rights."""
+    if user is not None and not can_edit(user, article):
+        return "articles.publish_article"
+    return None
+
+
+def allowed_transitions(user, article: Article) -> list[workflow.Transition]:
+    """The moves ``user`` may make on ``article`` now: the same rule ``transition`` enforces."""
+    moves = []
+    for move in workflow.available(article.status):
+        needed = [move.permission]
+        if move.name == "submit" and (extra := _submit_permission(user, article)):
+            needed.append(extra)
+        if user is None or all(user.has_perm(p) for p in needed):
+            moves.append(move)
+    return moves
+
+
 @refusals_audited
 @transaction.atomic
 def transition(article: Article, name: str, *, user=None, reason="", publish_at=None,
@@ -381,8 +400,8 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
         move = workflow.get_transition(name, current.status)
     except workflow.IllegalTransition as exc:
         raise ValidationError(str(exc)) from None
-    if name == "submit" and user is not None and not can_edit(user, current):
-        _check(user, "articles.publish_article", current, action="submit this story")
+    if name == "submit" and (extra := _submit_permission(user, current)):
+        _check(user, extra, current, action="submit this story")
     _check(user, move.permission, current, action=move.label.lower())
     reason = (reason or "").strip()
     if name in REASON_REQUIRED and not reason:
@@ -447,17 +466,7 @@ def add_correction(article: Article, *, kind: str, text: str, user=None) -> Corr
     return correction
 
 
-def get_or_create_section(name: str) -> Section:
-    section = Section.objects.filter(name__iexact=name).first()
-    return section or Section.objects.create(name=name, slug=make_slug(name)[:100])
-
-
 # --- Wire copy -------------------------------------------------------------------------------------
-
-WIRE_FIELDS = [
-    "headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
-    "urgency", "copyright", "embargo_until",
-]
 
 
 @transaction.atomic

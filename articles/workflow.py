@@ -71,7 +71,3 @@ def desk_state(status: str, publish_at, embargo_until, expire_at, now) -> str:
         return "expired"
     return "live"
 
-
-def allowed_for(current: str, has_perm) -> list[Transition]:
-    """The moves from ``current`` that a person with ``has_perm(permission) -> bool`` may make."""
-    return [t for t in available(current) if has_perm(t.permission)]

@@ -209,3 +209,30 @@ def test_save_does_not_overwrite_columns_outside_the_form(editor_user):
     article.refresh_from_db()
     assert article.headline == "Edited in the form" and article.version == 2
     assert article.wire_update_waiting is True and article.withdrawn_reason == "AFP: canceled"
+
+
+# --- the preview says what it is ------------------------------------------------------------------------------
+
+
+def test_preview_has_a_banner_and_asks_not_to_be_indexed(client, editor_user):
+    from django.urls import reverse
+
+    from articles import preview
+
+    article = ArticleFactory(status="draft")
+    for response in (client.get(preview.share_url(article)),
+                     client_for(editor_user).get(reverse("admin:articles_article_preview", args=[article.pk]))):
+        page = response.content.decode()
+        assert "Preview — not published" in page
+        assert '<meta name="robots" content="noindex, nofollow">' in page
+    live = client.get(ArticleFactory(published=True).get_absolute_url()).content.decode()
+    assert "Preview — not published" not in live and 'content="noindex' not in live
+
+
+def test_allowed_transitions_match_what_the_service_enforces(reporter, wire_editor, editor_user):
+    from articles import services
+
+    theirs = ArticleFactory(status="draft")
+    assert [m.name for m in services.allowed_transitions(reporter, theirs)] == []
+    assert [m.name for m in services.allowed_transitions(wire_editor, theirs)] == ["submit"]
+    assert {m.name for m in services.allowed_transitions(editor_user, theirs)} == {"submit", "publish"}
