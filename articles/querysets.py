@@ -55,10 +55,22 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("section", "lead_image", "source")
             ._with_credits()
-            .prefetch_related("tags", Prefetch("corrections", queryset=Correction.objects.order_by("created_at")))
+            .prefetch_related(Prefetch("corrections", queryset=Correction.objects.order_by("created_at")))
             .with_renditions()
             .with_translations()
+            .with_tag_list()
         )
+
+    def with_tag_list(self):
+        """``tag_list``: the story's tags (id, name, slug), by name, in the same query; ``story_tags()``
+        turns them into Tag objects. (A prefetch would be one more query: with the page-cache generation
+        read the story page would then exceed its budget of 6.)"""
+        from articles.models import Tag
+
+        tags = Tag.objects.filter(articles=OuterRef("pk")).order_by("name").values(
+            json=JSONObject(id="id", name="name", slug="slug")
+        )
+        return self.annotate(tag_list=ArraySubquery(tags))
 
     # --- Public site helpers (issue 5). Each adds columns to the same query, never a query per row.
 
@@ -126,11 +138,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article, limit=4):
         """Stories sharing a tag or the section with ``article``, newest first, with their image renditions
-        (the teasers show an image). Uses the prefetched tags."""
+        (the teasers show an image). Uses the tags loaded with the story."""
         from articles.models import Article
 
         condition = Q(section_id=article.section_id) if article.section_id else Q(pk__in=[])
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        tag_ids = [tag.pk for tag in story_tags(article)]
         if tag_ids:
             condition |= Q(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))
         return self.filter(condition).exclude(pk=article.pk).for_teasers().with_renditions()[:limit]
@@ -193,3 +205,13 @@ def _plain_text(field):
         function="regexp_replace",
         output_field=models.TextField(),
     )
+
+
+def story_tags(article):
+    """The tags of a story as Tag objects: from ``with_tag_list()`` when it was used, else a query."""
+    from articles.models import Tag
+
+    tag_list = getattr(article, "tag_list", None)
+    if tag_list is None:
+        return list(article.tags.all())
+    return [Tag(id=t["id"], name=t["name"], slug=t["slug"]) for t in tag_list]

@@ -96,7 +96,9 @@ def news_article(article) -> dict:
         data["dateline"] = article.dateline
     if article.section_id:
         data["articleSection"] = article.section.name
-    tags = [t.name for t in article.tags.all()]
+    from articles.querysets import story_tags
+
+    tags = [t.name for t in story_tags(article)]
     if tags:
         data["keywords"] = tags
     image = image_sources(article)

@@ -52,6 +52,13 @@ def lead_image(story):
     return image_sources(story)
 
 
+@register.filter
+def story_tags(article):
+    from articles.querysets import story_tags
+
+    return story_tags(article)
+
+
 @register.simple_tag
 def news_article_json_ld(article):
     from articles.seo import json_ld, news_article

@@ -70,10 +70,22 @@ def urls(data):
     ]
 
 
+def worst_case():
+    """The most a page can cost: right after a purge elsewhere, with this process's view of the
+    generation due for a re-read (once a second) and the navigation not cached."""
+    from django.core.cache import cache
+
+    from articles.cache import forget_generation
+
+    cache.clear()
+    forget_generation()
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_every_public_page_within_budget(client, populate, count, django_assert_max_num_queries):
     data = populate(count)
     for url in urls(data):
+        worst_case()
         with django_assert_max_num_queries(BUDGET):
             response = client.get(url)
         assert response.status_code == 200, url
@@ -81,12 +93,11 @@ def test_every_public_page_within_budget(client, populate, count, django_assert_
 
 def test_query_count_does_not_grow_with_stories(client, populate):
     """The same count at 1 story and at 50, page by page (fresh cache each time)."""
-    from django.core.cache import cache
 
     def counts(data):
         result = {}
         for i, url in enumerate(urls(data)):
-            cache.clear()
+            worst_case()
             with CaptureQueriesContext(connection) as ctx:
                 client.get(url)
             result[i] = len(ctx.captured_queries)

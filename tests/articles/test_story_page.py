@@ -69,6 +69,9 @@ def test_home_query_count_is_constant(client, django_assert_max_num_queries, sec
     for _ in range(count):
         article = ArticleFactory(published=True, section=section)
         CreditFactory(article=article)
+    from articles.cache import forget_generation
+
+    forget_generation()
     with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
 
@@ -78,6 +81,9 @@ def test_story_query_count_is_constant(client, django_assert_max_num_queries, pu
     for _ in range(credits):
         CreditFactory(article=published_article)
         CorrectionFactory(article=published_article)
+    from articles.cache import forget_generation
+
+    forget_generation()  # the worst case: this request also re-reads the page-cache generation
     with django_assert_max_num_queries(6):
         assert client.get(published_article.get_absolute_url()).status_code == 200
 
