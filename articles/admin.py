@@ -595,7 +595,7 @@ class ArticleAdmin(admin.ModelAdmin):
         try:
             services.restore_revision(article, revision, user=request.user,
                                       expected_version=int(expected) if expected else None)
-        except services.StaleVersion as exc:
+        except (services.StaleVersion, services.LockedByOther) as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_history", args=[article.pk]))
         self.message_user(request, f"Revision {number} restored as a new revision.", messages.SUCCESS)

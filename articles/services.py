@@ -284,9 +284,12 @@ def _lock_for_update(article: Article, expected_version: int | None) -> Article:
 @transaction.atomic
 def update_article(article: Article, *, user=None, expected_version=None, credits=None, tags=None,
                    reason="Edited", **fields) -> Article:
-    """Save an edit. ``expected_version`` is the version the editor's form was built from."""
+    """Save an edit. ``expected_version`` is the version the editor's form was built from. Refused
+    (``LockedByOther``) while someone else holds a live lock, except for the system (``user=None``)."""
     current = _lock_for_update(article, expected_version)
     _check_edit(user, current)
+    if user is not None and lock_holder(current) not in (None, user):  # the system (wire) is never locked out
+        raise LockedByOther(current)
     if "status" in fields and fields["status"] != current.status:
         raise ValidationError({"status": "Change the status with a workflow action, not by editing."})
     fields = _clean_fields(fields)

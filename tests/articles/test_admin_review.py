@@ -236,3 +236,31 @@ def test_allowed_transitions_match_what_the_service_enforces(reporter, wire_edit
     assert [m.name for m in services.allowed_transitions(reporter, theirs)] == []
     assert [m.name for m in services.allowed_transitions(wire_editor, theirs)] == ["submit"]
     assert {m.name for m in services.allowed_transitions(editor_user, theirs)} == {"submit", "publish"}
+
+
+# --- locks ---------------------------------------------------------------------------------------------------
+
+
+def test_looking_without_edit_rights_takes_no_lock(reporter, wire_editor, editor_user):
+    draft = ArticleFactory(status="draft")
+    assert client_for(reporter).get(change_url(draft)).status_code == 200
+    live = ArticleFactory(published=True)
+    assert client_for(wire_editor).get(change_url(live)).status_code == 200
+    assert Article.objects.get(pk=draft.pk).locked_by is None
+    assert Article.objects.get(pk=live.pk).locked_by is None
+    client_for(editor_user).get(change_url(live))
+    assert Article.objects.get(pk=live.pk).locked_by == editor_user
+
+
+def test_restore_over_http_while_locked_by_someone_else_is_a_message(editor_user, chief_editor):
+    from django.urls import reverse
+
+    from articles import services
+
+    article = services.create_article(user=editor_user, headline="Original")
+    services.update_article(article, user=editor_user, headline="Second")
+    client_for(chief_editor).get(change_url(article))
+    response = client_for(editor_user).post(reverse("admin:articles_article_restore", args=[article.pk, 1]),
+                                            follow=True)
+    assert "hief_editor is editing this story (since" in response.content.decode()  # the admin capitalises
+    assert Article.objects.get(pk=article.pk).headline == "Second"

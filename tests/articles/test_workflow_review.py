@@ -126,3 +126,21 @@ def test_story_unpublished_by_the_agency_needs_the_override_to_go_back(editor_us
     assert Article.objects.get(pk=article.pk).status == "unpublished"
     with pytest.raises(ValidationError, match="Withdrawn by the agency"):
         services.transition(article, "publish", user=editor_user)
+
+
+# --- locks held by others ----------------------------------------------------------------------------------
+
+
+def test_update_and_restore_are_refused_while_someone_else_holds_the_lock(editor_user, chief_editor):
+    article = services.create_article(user=editor_user, headline="Original")
+    services.update_article(article, user=editor_user, headline="Second")
+    first = article.revisions.get(number=1)
+    assert services.acquire_lock(article, chief_editor)
+    with pytest.raises(services.LockedByOther, match="chief_editor is editing this story"):
+        services.update_article(article, user=editor_user, headline="Over their work")
+    with pytest.raises(services.LockedByOther):
+        services.restore_revision(article, first, user=editor_user)
+    assert Article.objects.get(pk=article.pk).headline == "Second"
+    services.update_article(article, user=chief_editor, headline="The holder may save")
+    services.update_article(article, user=None, headline="So may the wire")
+    assert Article.objects.get(pk=article.pk).headline == "So may the wire"
