@@ -134,3 +134,18 @@ def test_empty_query_shows_the_form(client, db):
     assert response.status_code == 200
     assert 'role="search"' in response.content.decode()
     assert response.context["page"] is None
+
+
+def test_only_the_newest_matches_are_ranked(monkeypatch):
+    """A common word costs the same at any archive size: the search ranks the newest SEARCH_WINDOW."""
+    from articles import querysets
+    from articles.models import Article
+
+    monkeypatch.setattr(querysets, "SEARCH_WINDOW", 3)
+    now = timezone.now()
+    stories = [
+        ArticleFactory(published=True, headline=f"Pomegranate harvest report {i}", publish_at=now - timedelta(days=i))
+        for i in range(5)
+    ]
+    found = list(Article.objects.published().search("pomegranate"))
+    assert {a.pk for a in found} == {s.pk for s in stories[:3]}
