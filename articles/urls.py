@@ -7,6 +7,17 @@ from articles.sitemaps import SITEMAPS, news_sitemap
 
 app_name = "articles"
 
+
+def feed(view):
+    """Feeds read no query parameter: none reaches their cache key."""
+    return public_page(view, params=())
+
+
+def sitemap(view):
+    """Django's sitemap views read only ``p`` (the page)."""
+    return public_page(view, params=("p",))
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("story/<int:pk>/<str:slug>/", views.story, name="story"),
@@ -19,26 +30,26 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
+        sitemap(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
         name="sitemap-index",
     ),
-    path("sitemap-news.xml", public_page(news_sitemap), name="sitemap-news"),
+    path("sitemap-news.xml", public_page(news_sitemap, params=()), name="sitemap-news"),
     path(
         "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
+        sitemap(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("feeds/latest/", public_page(feeds.LatestFeed()), name="feed_latest"),
-    path("feeds/latest/atom/", public_page(feeds.LatestAtomFeed()), name="feed_latest_atom"),
-    path("feeds/corrections/", public_page(feeds.CorrectionsFeed()), name="feed_corrections"),
-    path("feeds/corrections/atom/", public_page(feeds.CorrectionsAtomFeed()), name="feed_corrections_atom"),
-    path("feeds/tag/<str:slug>/", public_page(feeds.TagFeed()), name="feed_tag"),
-    path("feeds/tag/<str:slug>/atom/", public_page(feeds.TagAtomFeed()), name="feed_tag_atom"),
-    path("feeds/author/<str:slug>/", public_page(feeds.AuthorFeed()), name="feed_author"),
-    path("feeds/author/<str:slug>/atom/", public_page(feeds.AuthorAtomFeed()), name="feed_author_atom"),
-    path("feeds/<str:slug>/", public_page(feeds.SectionFeed()), name="feed_section"),
-    path("feeds/<str:slug>/atom/", public_page(feeds.SectionAtomFeed()), name="feed_section_atom"),
+    path("feeds/latest/", feed(feeds.LatestFeed()), name="feed_latest"),
+    path("feeds/latest/atom/", feed(feeds.LatestAtomFeed()), name="feed_latest_atom"),
+    path("feeds/corrections/", feed(feeds.CorrectionsFeed()), name="feed_corrections"),
+    path("feeds/corrections/atom/", feed(feeds.CorrectionsAtomFeed()), name="feed_corrections_atom"),
+    path("feeds/tag/<str:slug>/", feed(feeds.TagFeed()), name="feed_tag"),
+    path("feeds/tag/<str:slug>/atom/", feed(feeds.TagAtomFeed()), name="feed_tag_atom"),
+    path("feeds/author/<str:slug>/", feed(feeds.AuthorFeed()), name="feed_author"),
+    path("feeds/author/<str:slug>/atom/", feed(feeds.AuthorAtomFeed()), name="feed_author_atom"),
+    path("feeds/<str:slug>/", feed(feeds.SectionFeed()), name="feed_section"),
+    path("feeds/<str:slug>/atom/", feed(feeds.SectionAtomFeed()), name="feed_section_atom"),
     path("<str:slug>/", views.section, name="section"),
 ]
