@@ -41,6 +41,51 @@ CONTRIBUTORS = [
 ]
 
 
+# Illustrations drawn here with Pillow (no photographs ship with the demo): palette and alt text.
+DEMO_IMAGES = {
+    "bastora-dam": (((86, 140, 190), (200, 225, 240)), (70, 90, 80), (40, 90, 140),
+                    "Illustration of a dam between green hills, with a full reservoir under a blue sky"),
+    "erbil-airport-cargo": (((240, 170, 90), (250, 225, 180)), (150, 120, 90), (120, 110, 100),
+                            "Illustration of a plain at sunset under a wide orange sky"),
+    "sulaimani-book-fair": (((60, 60, 110), (150, 130, 180)), (90, 70, 110), (70, 60, 90),
+                            "Illustration of hills at dusk under a violet sky"),
+    "olive-harvest-heat": (((230, 200, 120), (255, 240, 200)), (120, 130, 60), (150, 140, 80),
+                           "Illustration of dry olive-green hills under a pale, hot sky"),
+}
+
+
+def demo_image(stem: str):
+    """Draw (once) and store an illustration with its renditions, through the images service."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    from articles.images import save_image
+    from articles.models import Image
+
+    (sky_top, sky_bottom), hills, water, alt = DEMO_IMAGES[stem]
+    existing = Image.objects.filter(alt_text=alt).first()
+    if existing:
+        return existing
+    width, height = 1600, 900
+    picture = PILImage.new("RGB", (width, height))
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):
+        t = y / height
+        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(sky_top, sky_bottom, strict=True)))
+    draw.polygon([(0, 560), (300, 380), (620, 520), (980, 330), (1320, 500), (1600, 420), (1600, 900), (0, 900)],
+                 fill=hills)
+    draw.rectangle([(0, 700), (width, height)], fill=water)
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    image = Image(alt_text=alt, caption="Illustration for the demo newsroom.", credit="Newsroom graphics desk")
+    image.file.save(f"demo-{stem}.jpg", ContentFile(buffer.getvalue()), save=False)
+    image.width, image.height = picture.size
+    return save_image(image)
+
+
 class Command(BaseCommand):
     help = "Load the demo newsroom (idempotent) and print the staff logins."
 
@@ -120,6 +165,8 @@ class Command(BaseCommand):
                 for c in article.credits.all()
             ]
             fields = {"section": sections.get(section_slug), "publish_at": now - timedelta(hours=2 * index + 1)}
+            if stem in DEMO_IMAGES:
+                fields["lead_image"] = demo_image(stem)
             fields["updated_at"] = fields["publish_at"]
             if article.language == "en":
                 originals[stem] = article
