@@ -34,11 +34,15 @@ def test_wire_identity_unique_per_source():
     ArticleFactory(source=source, wire_guid="")  # own stories have no wire identity
 
 
-def test_wire_item_unique_version():
+def test_wire_item_unique_version_and_content():
+    """The same version with the same content is stored once; the same version number with other
+    content is kept too (a conflict for the desk), so nothing received is lost."""
     source = SourceFactory()
     WireItem.objects.create(source=source, guid="g", version=1, format="text", checksum="a", raw_payload="x")
     with pytest.raises(IntegrityError), transaction.atomic():
-        WireItem.objects.create(source=source, guid="g", version=1, format="text", checksum="b", raw_payload="y")
+        WireItem.objects.create(source=source, guid="g", version=1, format="text", checksum="a", raw_payload="x")
+    WireItem.objects.create(source=source, guid="g", version=1, format="text", checksum="b", raw_payload="y",
+                            outcome="conflict")
 
 
 def test_section_slug_unique():
