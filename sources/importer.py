@@ -117,20 +117,42 @@ def import_file(name, data, *, source, fmt, language, publish, report: Report) -
         report.counts["failed"] += 1
         report.errors.append(f"{name}: {exc}")
         return
-    whole = None
+    # First pass: each story's source, identity and checksum, so that one query finds the stories
+    # already received with this very content (a re-import costs no transaction for them).
+    sources: dict[str, object] = {}
+    prepared: list = []
     for story in stories:
         if isinstance(story, ParseError):
-            report.counts["failed"] += 1
-            report.errors.append(f"{name}: {story}")
+            prepared.append((story, None, None))
             continue
         try:
             story_source = source
             if story_source is None:
                 if not story.source_code:
                     raise ParseError("the file names no agency: pass --source CODE", field="source")
-                story_source, created = services.get_or_create_source(story.source_code, language=language or "en")
-                if created:
-                    report.notices.append(f"Created source {story_source.code} (named in {name}).")
+                code = story.source_code.casefold()
+                if code not in sources:
+                    found, created = services.get_or_create_source(story.source_code, language=language or "en")
+                    if created:
+                        report.notices.append(f"Created source {found.code} (named in {name}).")
+                    sources[code] = found
+                story_source = sources[code]
+            prepared.append((story, story_source, (story_source.pk, story.identity_key(), story.checksum())))
+        except (ParseError, services.UnknownSourceCode) as exc:
+            prepared.append((story, exc, None))
+    known = services.unchanged_items({key for _, _, key in prepared if key})
+
+    whole = None
+    for story, story_source, key in prepared:
+        if isinstance(story, ParseError) or isinstance(story_source, Exception):
+            report.counts["failed"] += 1
+            report.errors.append(f"{name}: {story if isinstance(story, ParseError) else story_source}")
+            continue
+        if key in known:
+            report.counts["unchanged"] += 1
+            report.results.append(services.ImportResult("unchanged", None, known[key]))
+            continue
+        try:
             raw = story.raw
             if not raw:  # a file of one story is kept whole
                 whole = whole if whole is not None else data.decode("utf-8-sig", errors="replace")
@@ -138,9 +160,9 @@ def import_file(name, data, *, source, fmt, language, publish, report: Report) -
             with transaction.atomic():
                 result = services.import_story(
                     story, source=story_source, fmt=found_format, raw=raw, filename=name,
-                    publish=publish, language=language,
+                    publish=publish, language=language, checksum=key[2],
                 )
-        except (ParseError, services.UnknownSourceCode) as exc:
+        except ParseError as exc:
             report.counts["failed"] += 1
             report.errors.append(f"{name}: {exc}")
             continue

@@ -112,20 +112,27 @@ def article_wire_checksum(article: Article | int) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _untouched_since_applied(source: Source, guid: str, article: Article) -> bool:
-    """Is the article's text as the last applied agency version left it (no editor changed it)?"""
-    applied = (
-        WireItem.objects.filter(source=source, guid=guid, article_version__isnull=False)
-        .order_by("-version", "-id")
-        .values_list("article_checksum", "article_version")
-        .first()
-    )
+def _untouched_since_applied(items: list[WireItem], article: Article) -> bool:
+    """Is the article's text as the last applied agency version left it (no editor changed it)?
+    ``items`` are the story's WireItems, newest version first."""
+    applied = next((i for i in items if i.article_version is not None), None)
     if applied is None:
         return False
-    checksum, version = applied
-    if not checksum:  # applied before checksums were kept: the workflow version is all there is
-        return version == article.version
-    return checksum == article_wire_checksum(article)
+    if not applied.article_checksum:  # applied before checksums were kept: the workflow version is all there is
+        return applied.article_version == article.version
+    return applied.article_checksum == article_wire_checksum(article)
+
+
+def unchanged_items(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str], WireItem]:
+    """The WireItems already holding these (source id, guid, checksum)s: one query for a whole file,
+    so that re-importing unchanged copy costs no transaction and no query per story. (Nothing is
+    written for an unchanged story, so no lock is needed; ``import_story`` checks again under one.)"""
+    if not keys:
+        return {}
+    found = WireItem.objects.filter(
+        source_id__in={k[0] for k in keys}, guid__in={k[1] for k in keys}, checksum__in={k[2] for k in keys}
+    ).only("id", "source_id", "guid", "checksum", "version", "article_id")
+    return {key: item for item in found if (key := (item.source_id, item.guid, item.checksum)) in keys}
 
 
 def import_story(
@@ -137,27 +144,32 @@ def import_story(
     filename: str = "",
     publish: bool = False,
     language: str | None = None,
+    checksum: str | None = None,
 ) -> ImportResult:
-    """Import one parsed story in its own transaction."""
+    """Import one parsed story in its own transaction (a savepoint-free one inside the caller's:
+    the importer gives each story its own)."""
     _validate(story)
     guid = story.identity_key()
-    checksum = story.checksum()
-    lang = normalise_language(story.language or language or source.language)
-    credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
-    tags = story.keywords[:30]
-    with transaction.atomic():
-        items = WireItem.objects.select_for_update().filter(source=source, guid=guid).order_by("-version", "-id")
-        latest = items.first()
-        if latest and items.filter(checksum=checksum).exists():
-            return ImportResult("unchanged", latest.article, latest)
+    checksum = checksum or story.checksum()
+    with transaction.atomic(savepoint=False):
+        # Every version of the story received so far, locked, newest first, in one query (the
+        # heavy payload columns left out): the checks below are made on this list.
+        items = list(
+            WireItem.objects.select_for_update(of=("self",)).select_related("article")
+            .filter(source=source, guid=guid).defer("raw_payload", "parsed").order_by("-version", "-id")
+        )
+        latest = items[0] if items else None
+        same = next((i for i in items if i.checksum == checksum), None)
+        if same is not None:
+            return ImportResult("unchanged", same.article, same)
         version = story.version if story.version is not None else ((latest.version + 1) if latest else 1)
         item = WireItem(
             source=source, guid=guid, version=version, version_at=story.version_at, format=fmt,
             filename=filename[:500], checksum=checksum, raw_payload=raw, parsed=story.as_json(),
         )
-        article = (latest.article if latest else None) or Article.objects.filter(
-            source=source, wire_guid=guid
-        ).first()
+        article = next((i.article for i in items if i.article_id), None) if items else None
+        if article is None:
+            article = Article.objects.filter(source=source, wire_guid=guid).first()
         reason = f"{source.code} {fmt} v{version}"
 
         if story.status != ParsedStory.USABLE:
@@ -172,12 +184,12 @@ def import_story(
             _save_item(item, story)
             return ImportResult("withdrawn", article, item)
 
-        if latest and story.version is not None and items.filter(version=version).exists():
+        if story.version is not None and any(i.version == version for i in items):
             # The agency re-sent a version number with other content: keep the copy (nothing
             # received is lost) but apply nothing; the command reports it as a failure.
             item.outcome = WireItem.Outcome.CONFLICT
             item.article = article
-            item.save()
+            _save_item(item, story)
             return ImportResult("conflict", article, item,
                                 f"version {version} was already received with other content; "
                                 f"this copy is kept as a conflict (wire item {item.pk}) and not applied")
@@ -188,9 +200,12 @@ def import_story(
         ):
             item.outcome = WireItem.Outcome.STALE
             item.article = article
-            item.save()
+            _save_item(item, story)
             return ImportResult("stale", article, item, f"older than v{latest.version}; ignored")
 
+        lang = normalise_language(story.language or language or source.language)
+        credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
+        tags = story.keywords[:30]
         fields = _article_fields(story, lang)
         if article is None:
             article = article_services.create_from_wire(
@@ -200,7 +215,7 @@ def import_story(
             item.outcome = WireItem.Outcome.CREATED
             outcome = "created"
         else:
-            if _untouched_since_applied(source, guid, article):
+            if _untouched_since_applied(items, article):
                 article = article_services.apply_wire_update(
                     article, fields=fields, credits=credits, tags=tags, reason=f"Wire update {reason}"
                 )
@@ -219,9 +234,10 @@ def import_story(
 
 
 def _save_item(item: WireItem, story: ParsedStory) -> None:
+    # No savepoint of its own: on an IntegrityError the story's whole transaction is rolled back
+    # anyway (the ParseError leaves ``import_story``'s atomic block).
     try:
-        with transaction.atomic():
-            item.save()
+        item.save(force_insert=True)
     except IntegrityError:
         raise ParseError(f"version {item.version} was received at the same moment by another import",
                          field="version", story=story.headline[:60]) from None

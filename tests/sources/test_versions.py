@@ -149,3 +149,15 @@ def test_article_checksum_sees_credits_and_tags():
     before = services.article_wire_checksum(article)
     article_services.set_tags(article, ["Something else"])
     assert services.article_wire_checksum(article) != before
+
+
+def test_unchanged_reimport_costs_one_query_a_file(tmp_path, django_assert_max_num_queries):
+    """The stories of a file already received with this content are found in one query, with no
+    transaction or lock per story (the import speed of a re-sent folder)."""
+    for number in (1, 2, 3):
+        (tmp_path / f"{number}.xml").write_bytes(
+            V1.read_bytes().replace(b"urn:newsml:nrwire.test:2025:dam", f"urn:test:{number}".encode()))
+    assert run(tmp_path, "--source", "NRW")[0] == 0
+    with django_assert_max_num_queries(1 + 3):  # the source, then one a file
+        code, out, _ = run(tmp_path, "--source", "NRW")
+    assert code == 0 and "unchanged 3" in out
