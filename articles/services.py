@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -120,26 +120,29 @@ def _json_value(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def snapshot(article: Article) -> dict:
+def snapshot(article: Article, *, credits=None, tags=None) -> dict:
+    """Every field that makes the story, with its credits and tags. A caller that has just written the
+    credits (as ``ArticleCredit`` rows) and tags (names) passes them and saves two queries."""
     data = {name: _json_value(getattr(article, name)) for name in SNAPSHOT_FIELDS}
-    data["credits"] = [
-        {"role": c.role, "name": c.display_name, "editor_id": c.editor_id}
-        for c in article.credits.select_related("editor").order_by("position", "id")
-    ]
-    data["tags"] = sorted(article.tags.values_list("name", flat=True))
+    if credits is None:
+        credits = article.credits.select_related("editor").order_by("position", "id")
+    data["credits"] = [{"role": c.role, "name": c.display_name, "editor_id": c.editor_id} for c in credits]
+    data["tags"] = sorted(article.tags.values_list("name", flat=True) if tags is None else tags)
     data["version"] = article.version if isinstance(article.version, int) else None
     return data
 
 
-def record_revision(article: Article, *, user=None, reason: str = "") -> Revision:
-    number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+def record_revision(article: Article, *, user=None, reason: str = "", first=False, credits=None,
+                    tags=None) -> Revision:
+    """A full snapshot; ``first`` for a story just created (revision 1, no look-up)."""
+    number = 1 if first else (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     return Revision.objects.create(
         article=article,
         number=number,
         created_by=user if user and user.is_authenticated else None,
         reason=reason[:300],
         status=article.status,
-        snapshot=snapshot(article),
+        snapshot=snapshot(article, credits=credits, tags=tags),
     )
 
 
@@ -183,22 +186,42 @@ def can_edit(user, article: Article) -> bool:
     )
 
 
-def set_credits(article: Article, credits: Iterable[CreditInput]):
-    article.credits.all().delete()
-    ArticleCredit.objects.bulk_create(
+def set_credits(article: Article, credits: Iterable[CreditInput], *, new=False) -> list[ArticleCredit]:
+    if not new:
+        article.credits.all().delete()
+    return ArticleCredit.objects.bulk_create(
         ArticleCredit(article=article, position=i, role=c.role, editor_id=c.editor_id, name=c.name)
         for i, c in enumerate(credits)
     )
 
 
-def set_tags(article: Article, names: Iterable[str]):
-    tags = []
-    for name in dict.fromkeys(n.strip()[:100] for n in names if n and n.strip()):
-        tag = Tag.objects.filter(name__iexact=name).first()
-        if tag is None:
-            tag, _ = Tag.objects.get_or_create(slug=make_slug(name)[:100], defaults={"name": name})
-        tags.append(tag)
-    article.tags.set(tags)
+def set_tags(article: Article, names: Iterable[str], *, new=False) -> list[str]:
+    """Tag the story by name (case-insensitive), creating missing tags: three queries for any number."""
+    wanted = list(dict.fromkeys(n.strip()[:100] for n in names if n and n.strip()))
+    if not wanted:
+        if not new:
+            article.tags.clear()
+        return []
+    found = {t.name.casefold(): t for t in Tag.objects.annotate(key=Lower("name")).filter(
+        key__in=[n.casefold() for n in wanted])}
+    missing = [n for n in wanted if n.casefold() not in found]
+    if missing:
+        Tag.objects.bulk_create(
+            [Tag(name=n, slug=make_slug(n)[:100]) for n in missing], ignore_conflicts=True
+        )
+        by_slug = {t.slug: t for t in Tag.objects.filter(slug__in=[make_slug(n)[:100] for n in missing])}
+        for n in missing:
+            tag = by_slug.get(make_slug(n)[:100])
+            if tag is not None:
+                found[n.casefold()] = tag
+    tags = [found[n.casefold()] for n in wanted if n.casefold() in found]
+    if new:
+        article.tags.through.objects.bulk_create(
+            [article.tags.through(article_id=article.pk, tag_id=t.pk) for t in dict.fromkeys(tags)]
+        )
+    else:
+        article.tags.set(tags)
+    return [t.name for t in dict.fromkeys(tags)]
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -228,11 +251,19 @@ def create_article(*, user=None, credits=(), tags=(), reason="Created", **fields
         article.publish_at = article.publish_at or now
         article.first_published_at = article.publish_at
         article.updated_at = article.updated_at or article.publish_at
-    article.full_clean(exclude=["slug", "search_vector", "language"])
-    article.save()
-    set_credits(article, credits)
-    set_tags(article, tags)
-    record_revision(article, user=user, reason=reason)
+    # Field checks (lengths, choices) here; the database enforces the constraints and foreign keys, so
+    # they are not queried for twice (they were 40 % of an import's time).
+    article.full_clean(
+        exclude=["slug", "search_vector", "language", "section", "source", "lead_image", "translation_of",
+                 "created_by", "modified_by", "locked_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    article.save(force_insert=True)
+    made = set_credits(article, credits, new=True)
+    names = set_tags(article, tags, new=True)
+    plain = all(c.editor_id is None for c in made)
+    record_revision(article, user=user, reason=reason, first=True, credits=made if plain else None, tags=names)
     if article.status == workflow.PUBLISHED:
         audit(article, "publish", user=user, from_status="", to_status=article.status, message=reason)
         signals.after_commit(signals.article_published, article)
