@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from articles.cache import public_page, set_last_modified
 from articles.context_processors import nav_sections
@@ -21,8 +22,19 @@ LISTING_PARAMS = ("page",)
 SEARCH_PARAMS = ("q", "section", "language", "page")
 
 
+# A listing counts at most this many stories: the count then costs the same at any archive size, and
+# older stories are reached through search, feeds and the sitemaps (500 pages of 20 is plenty to browse).
+LISTING_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return self.object_list[:LISTING_COUNT_CAP].count()
+
+
 def _page(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.public_params.get("page"))
+    return CappedPaginator(queryset, per_page).get_page(request.public_params.get("page"))
 
 
 def _newest(stories):

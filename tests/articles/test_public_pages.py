@@ -258,3 +258,16 @@ def test_section_blocks_take_the_newest_few_per_active_section_in_one_query(db, 
     sql = str(Article.objects.published().section_blocks(per_section=4).query)
     # the cost does not grow with the stories: a LIMIT per section, no window over all of them
     assert "ROW_NUMBER" not in sql.upper() and "LIMIT 4" in sql
+
+
+def test_listing_count_is_capped(client, section, monkeypatch):
+    """The paginator counts at most LISTING_COUNT_CAP stories, so a section front costs the same at any size."""
+    from articles import views
+
+    monkeypatch.setattr(views, "LISTING_COUNT_CAP", 25)
+    for _ in range(30):
+        ArticleFactory(published=True, section=section)
+    response = client.get(section.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 25
+    assert response.context["page"].paginator.num_pages == 2
