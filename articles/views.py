@@ -23,14 +23,15 @@ SEARCH_PARAMS = ("q", "section", "language", "page")
 
 
 # A listing counts at most this many stories: the count then costs the same at any archive size, and
-# older stories are reached through search, feeds and the sitemaps (500 pages of 20 is plenty to browse).
-LISTING_COUNT_CAP = 10_000
+# older stories are reached through search, tags, feeds and the sitemaps (50 pages of 20 to browse).
+LISTING_COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
     @cached_property
     def count(self):
-        return self.object_list[:LISTING_COUNT_CAP].count()
+        # Only the ids: the listing's annotations (image renditions) would be computed for every row.
+        return self.object_list.values("pk")[:LISTING_COUNT_CAP].count()
 
 
 def _page(request, queryset, per_page=PAGE_SIZE):
