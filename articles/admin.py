@@ -340,6 +340,14 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html("🔒 {} since {}", holder.get_username(),
                            timezone.localtime(obj.locked_at).strftime("%H:%M"))
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name == "articles_article_changelist":
+            # The list shows a few short columns: leave the body and the search vector in the table.
+            queryset = queryset.defer("body", "search_vector", "editor_note", "standfirst")
+        return queryset
+
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else [ArticleCreditInline]
 
