@@ -727,10 +727,10 @@ class ImageAdmin(admin.ModelAdmin):
                 or (obj.uploaded_by_id is not None and obj.uploaded_by_id == user.pk))
 
     def save_model(self, request, obj, form, change):
-        if "file" in form.changed_data or not change:
-            images.save_image(obj, user=request.user)
-        else:
-            obj.save()
+        if change and "file" not in form.changed_data:
+            images.update_image(obj, user=request.user)
+            return
+        images.save_image(obj, user=request.user)
         if change:
             images.image_changed(obj, user=request.user)
 

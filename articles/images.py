@@ -101,6 +101,17 @@ def make_renditions(image: Image) -> list[ImageRendition]:
 
 
 @transaction.atomic
+def update_image(image: Image, *, user=None) -> Image:
+    """Save a change to an Image's words (caption, credit, alt text, focal point) without a new file:
+    no new renditions; the published stories that lead with it are audited and purged."""
+    if not (image.alt_text or "").strip():
+        raise ImageRejected("Describe the picture in the alt text: it is required.")
+    image.save()
+    image_changed(image, user=user)
+    return image
+
+
+@transaction.atomic
 def save_image(image: Image, *, user=None) -> Image:
     """Validate, store and render an Image whose fields a form has set (file, alt text, ...)."""
     if not (image.alt_text or "").strip():
