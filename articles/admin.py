@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -208,18 +207,8 @@ class DeskStateFilter(admin.SimpleListFilter):
                 ("unpublished", "Unpublished"), ("killed", "Killed")]
 
     def queryset(self, request, queryset):
-        value, now = self.value(), timezone.now()
-        not_embargoed = Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
-        if value in ("draft", "in_review", "unpublished", "killed"):
-            return queryset.filter(status=value)
-        if value == "scheduled":
-            return queryset.filter(not_embargoed, status="published", publish_at__gt=now)
-        if value == "embargoed":
-            return queryset.filter(status="published", embargo_until__gt=now)
-        if value == "live":
-            return queryset.published(now=now)
-        if value == "expired":
-            return queryset.filter(status="published", expire_at__lte=now)
+        if self.value() in workflow.DESK_STATES:
+            return queryset.filter(workflow.desk_state_condition(self.value(), timezone.now()))
         return queryset
 
 

@@ -15,6 +15,8 @@ from django.db.models import Case, F, Func, OuterRef, Prefetch, Q, Subquery, Val
 from django.db.models.functions import Coalesce, Concat, JSONObject
 from django.utils import timezone
 
+from articles.workflow import desk_state_condition
+
 # Highlight markers: private-use characters that ts_headline wraps around matches. The snippet is
 # escaped in Python and only then are these turned into <mark>, so no stored text can inject HTML.
 MARK_START = "\ue000"
@@ -25,13 +27,7 @@ ENGLISH = Q(language="en") | Q(language__startswith="en-")
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What a reader may see at ``now``: published, due, not embargoed, not expired."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
-            status="published",
-            publish_at__lte=now,
-        )
+        return self.filter(desk_state_condition("live", now or timezone.now()))
 
     def _with_credits(self):
         from articles.models import ArticleCredit

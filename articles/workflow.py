@@ -1,4 +1,4 @@
-"""The allowed moves between states. Pure Python: no database, no request.
+"""The allowed moves between states. No database access, no request.
 
 draft -> in_review -> published (a future publish_at shows as scheduled) -> unpublished;
 killed ends a story's public life and can be reached from any state that was ever public.
@@ -7,6 +7,8 @@ killed ends a story's public life and can be reached from any state that was eve
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED, KILLED = "draft", "in_review", "published", "unpublished", "killed"
 
@@ -70,4 +72,26 @@ def desk_state(status: str, publish_at, embargo_until, expire_at, now) -> str:
     if expire_at is not None and expire_at <= now:
         return "expired"
     return "live"
+
+
+DESK_STATES = (DRAFT, IN_REVIEW, "scheduled", "embargoed", "live", "expired", UNPUBLISHED, KILLED)
+
+
+def desk_state_condition(state: str, now) -> Q:
+    """``desk_state`` as a filter: the stories that ``desk_state`` calls ``state`` at ``now``.
+    ``Article.objects.published()`` is ``desk_state_condition("live", now)``, so the desk's status
+    filter and the public site share one rule (``tests/articles/test_desk_state_rule.py`` pins it)."""
+    if state not in DESK_STATES:
+        raise ValueError(f"unknown desk state {state!r}")
+    if state not in ("scheduled", "embargoed", "live", "expired"):
+        return Q(status=state)
+    if state == "embargoed":
+        return Q(status=PUBLISHED, embargo_until__gt=now)
+    not_embargoed = Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+    if state == "scheduled":
+        return Q(not_embargoed, status=PUBLISHED, publish_at__gt=now)
+    due = Q(not_embargoed, status=PUBLISHED, publish_at__lte=now)  # a published story always has publish_at
+    if state == "expired":
+        return Q(due, expire_at__lte=now)
+    return Q(due, Q(expire_at__isnull=True) | Q(expire_at__gt=now))
 
