@@ -44,6 +44,8 @@ class WireItem(models.Model):
         NINJS = "ninjs", "ninjs"
         RSS = "rss", "RSS"
         ATOM = "atom", "Atom"
+        ANPA = "anpa", "ANPA-1312"
+        IPTC7901 = "iptc7901", "IPTC 7901"
 
     class Outcome(models.TextChoices):
         CREATED = "created", "Created the story"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sources.wire.anpa import ANPAParser
 from sources.wire.base import ParsedStory, ParseError, WireParser
 from sources.wire.feeds import AtomParser, RSSParser
+from sources.wire.iptc7901 import IPTC7901Parser
 from sources.wire.newsml_g2 import NewsMLG2Parser
 from sources.wire.ninjs import NinjsParser
 from sources.wire.nitf import NITFParser
@@ -12,7 +14,8 @@ from sources.wire.xmlsafe import reject_entity_declarations
 
 # Most specific first; plain text is the fallback and comes last.
 _PARSERS: list[WireParser] = [
-    NITFParser(), NewsMLG2Parser(), NinjsParser(), RSSParser(), AtomParser(), TextParser(),
+    NITFParser(), NewsMLG2Parser(), NinjsParser(), RSSParser(), AtomParser(), ANPAParser(), IPTC7901Parser(),
+    TextParser(),
 ]
 
 
@@ -44,7 +47,7 @@ def detect_format(data: bytes) -> str:
         raise ParseError("unrecognised XML: the root element is not nitf, newsItem, newsMessage, rss or feed")
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         raise ParseError("unrecognised JSON: not a ninjs object (no uri, guid, headline(s) or bodies)")
-    raise ParseError("unrecognised format: not text, NITF, NewsML-G2, ninjs, RSS or Atom")
+    raise ParseError("unrecognised format: not text, NITF, NewsML-G2, ninjs, RSS, Atom, ANPA-1312 or IPTC 7901")
 
 
 def parse_bytes(

@@ -1,4 +1,4 @@
-"""Every real sample in ../shared/samples/wire/{text,nitf,newsml-g2,ninjs,rss,atom} imports through
+"""Every real sample in ../shared/samples/wire/{text,nitf,newsml-g2,ninjs,rss,atom,anpa,iptc7901} imports through
 import_wire, and the fields each file carries come out right.
 
 The samples are never copied into this repository; CI has the folder. Where it is absent (a checkout
@@ -16,7 +16,7 @@ from sources.wire import parse_bytes
 from tests.sources.wire_helpers import run
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "wire"
-FOLDERS = ("text", "nitf", "newsml-g2", "ninjs", "rss", "atom")
+FOLDERS = ("text", "nitf", "newsml-g2", "ninjs", "rss", "atom", "anpa", "iptc7901")
 
 if not SAMPLES.is_dir():
     pytest.skip(f"the shared wire samples are not at {SAMPLES} (CI has them)", allow_module_level=True)
@@ -52,7 +52,7 @@ def test_formats_are_detected_from_content():
     for path in every_sample():
         fmt, _ = parse_bytes(path.read_bytes())
         assert fmt == {"text": "text", "nitf": "nitf", "newsml-g2": "newsml-g2", "ninjs": "ninjs",
-                       "rss": "rss", "atom": "atom"}[path.parent.name], path
+                       "rss": "rss", "atom": "atom", "anpa": "anpa", "iptc7901": "iptc7901"}[path.parent.name], path
 
 
 # --- text --------------------------------------------------------------------------------------------
@@ -333,3 +333,83 @@ def test_guardian_reimport_is_all_unchanged():
     run(path, "--source", "GUARDIAN")
     code, out, _ = run(path, "--source", "GUARDIAN")
     assert code == 0 and "created 0, updated 0, unchanged 55, failed 0" in out
+
+
+# --- ANPA-1312 (AP) ------------------------------------------------------------------------------------
+
+def test_anpa_ap_full_story():
+    _, (story,) = one("anpa", "anpa-1.tst")
+    assert story.headline == "For Argentine chemo patients, mirrors can hurt"
+    assert [(c.name, c.role) for c in story.credits] == [("Paul Byrne", "writer"), ("Almudena Calatrava", "writer")]
+    assert (story.dateline_place, story.dateline_outlet) == ("BUENOS AIRES, Argentina", "AP")
+    assert story.body_html.startswith("<p>For cancer patients dealing with the physical")
+    assert "\u201cLook Good Feel Better\u201d is a program" in story.body_html
+    assert "Eds: With AP Photos." in story.editor_note and "AP Photo XNP101" in story.editor_note
+    assert story.urgency == 1 and story.version == 1 and story.source_code == "AP"
+    assert story.version_at == datetime(2013, 11, 13, 15, 9, tzinfo=UTC)
+    assert "AP-WF" not in story.body_html and "Associated Press" not in story.headline
+
+
+def test_anpa_ap_write_thru_is_version_2_with_editors_note():
+    _, (story,) = one("anpa", "anpa-2.tst")
+    assert story.headline == "Prairies vanish in the US push for green energy"
+    assert story.version == 2 and story.slugline == "US--Ethanol-LosingGra"
+    assert "EDITOR'S NOTE" in story.editor_note and "Restores reference" in story.editor_note
+    assert [c.name for c in story.credits] == ["Chet Brokaw", "Jack Gillum"]
+    assert (story.dateline_place, story.dateline_outlet) == ("ROSCOE, South Dakota", "AP")
+
+
+def test_anpa_ap_weather_agate_is_a_table():
+    _, (story,) = one("anpa", "anpa-3.tst")
+    assert story.headline == "Global Weather-Fahrenheit" and story.urgency == 3
+    assert '<th scope="col">PRECIP</th>' in story.body_html
+    assert "<tr><td>Amsterdam</td><td>42</td><td>50</td><td>rn</td>" in story.body_html
+    assert "^END" not in story.body_html
+
+
+def test_anpa_ap_news_alert_takes_its_sentence_as_headline():
+    _, (story,) = one("anpa", "ap_anpa-5.tst")  # CRLF line ends, no headline line
+    assert story.headline.startswith("Hawaii files court challenge to Trump administration")
+    assert story.urgency == 2 and story.dateline_place == "HONOLULU"
+    assert story.version_at == datetime(2017, 6, 29, 23, 50, tzinfo=UTC)
+
+
+# --- IPTC 7901 (dpa) -----------------------------------------------------------------------------------
+
+def test_iptc7901_dpa_urgent():
+    _, (story,) = one("iptc7901", "dpa-eil.iptc")
+    assert story.headline == "Grünen-Spitze tritt nach Wahlniederlagen ab"
+    assert story.urgency == 2 and story.keywords == ["Partei", "Deutschland", "Grüne"]
+    assert (story.dateline_place, story.dateline_outlet) == ("Berlin", "dpa")
+    assert "\x07" not in story.headline + story.editor_note + story.body_html
+    assert "Notizblock" not in story.body_html and "dpa abc" not in story.body_html
+    assert story.version_at == datetime(2024, 9, 25, 10, 37, tzinfo=UTC) and story.source_code == "DPA"
+
+
+def test_iptc7901_dpa_correction_two_bylines_teaser():
+    _, (story,) = one("iptc7901", "dpa-dw-1-correction.iptc")
+    assert story.headline == "«Mythos Jungfernhäutchen» - Zwischen Aufklärung und Kommerz"
+    assert [c.name for c in story.credits] == ["Marco Krefting", "Sunrita Sen"] and story.language == "de"
+    assert story.standfirst.startswith("Ein Unternehmen aus Baden vertreibt Blutkapseln")
+    assert (story.dateline_place, story.dateline_outlet) == ("Waghäusel", "dpa")
+    assert story.editor_note.startswith("(Berichtigung: In einer früheren Version dieses Textes")
+    assert story.version is None  # a correction: the importer numbers it after what it has
+    assert "<h2>Betroffene werden geächtet und verstoßen</h2>" in story.body_html
+    assert "Krefting.marco@dpa.com" not in story.body_html and "Krefting.marco@dpa.com" in story.editor_note
+
+
+def test_iptc7901_regional_service():
+    _, (story,) = one("iptc7901", "dpa-nsb-n1.iptc")
+    assert story.headline == "Baum auf Bahnstrecke bei Peine - Verspätungen"
+    assert story.source_code == "LNI" and story.dateline_outlet == "dpa/lni"
+    assert "nicht zur Veröffentlichung" not in story.body_html and "(Foto Illustration)" in story.editor_note
+
+
+def test_iptc7901_latin1_byte_and_first_lead():
+    _, (story,) = one("iptc7901", "IPTC7901_odd_charset.txt")
+    assert story.headline == "German football saddened by illness to striker legend Mueller"
+    assert "Thomas Müller" in story.body_html  # the one Latin-1 byte, read as ü
+    assert story.version == 2 and story.language == "en"
+    assert [c.name for c in story.credits] == ["Manuel Schwarz"]
+    assert story.version_at == datetime(2015, 10, 7, 13, 41, tzinfo=UTC)
+    assert "international@dpa.com" not in story.body_html

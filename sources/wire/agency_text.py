@@ -1,0 +1,69 @@
+"""What the two control-character agency formats (ANPA-1312 and IPTC 7901) share: 7- or 8-bit text
+of unknown encoding, bylines of names in capitals, a dateline opening the body."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+
+from sources.wire.base import ParseError
+
+# Control characters that carry no text (ANPA format flags, IPTC 7901 BEL bells, DEL padding).
+_NOISE = re.compile(r"[\x07\x0b\x0e-\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f]")
+_SPACE = re.compile(r"[^\S\n]+")
+NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and|und)\s+|,|\s+and\s+|\s+und\s+|\s*&\s*)\s*", re.IGNORECASE)
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "mär": 3, "mrz": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
+    "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12,
+}
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 when the bytes are UTF-8, else Windows-1252 (agencies' 8-bit copy is Latin-1 or that);
+    NUL bytes mean a binary file. Line ends become ``\\n``."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ParseError("binary data, not agency text", line=line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        if "\ufffd" in text:  # bytes cp1252 leaves undefined (0x81, 0x8d, ...): Latin-1 has them all
+            text = data.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean(text: str) -> str:
+    """Control characters out, runs of spaces collapsed, ends trimmed."""
+    return _SPACE.sub(" ", _NOISE.sub("", text)).strip()
+
+
+def title_name(name: str) -> str:
+    """``PAUL BYRNE`` -> ``Paul Byrne``, ``McLEAN``/``MCLEAN`` -> ``McLean`` (agencies send bylines in
+    capitals); a word already in mixed case is kept."""
+    words = []
+    for word in name.split():
+        if word.upper() == word and any(c.isalpha() for c in word):
+            word = word.title()
+        if len(word) > 2 and word[:2] in ("Mc", "MC") and word[2:].upper() == word[2:]:
+            word = "Mc" + word[2:].capitalize()
+        words.append(word)
+    return " ".join(words)
+
+
+def split_names(names: str) -> list[str]:
+    return [title_name(n) for n in NAME_SPLIT.split(names.strip().rstrip(".=").strip()) if n.strip()]
+
+
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime | None:
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def paragraph(text: str) -> str:
+    return f"<p>{html.escape(text, quote=False)}</p>"

@@ -1,0 +1,240 @@
+"""ANPA-1312 (the 7-bit agency format AP and others still send).
+
+A message is ``SYN SYN SOH``, a header line (service designator, message number, ``US``, selector),
+a second header line (priority, category, format flags ``DC1``-``DC4``, keyword, version,
+reference date ``MM-DD``, word count), ``STX``, the text, ``ETX``, a trailer, ``EOT``. A file may
+carry several messages; one that cannot be read fails alone. Mapped:
+
+* headline: the first ``^``-line of the text that is not the keyword line, a photo or editor's note,
+  a byline or its affiliation; a bulletin without one (``APNewsAlert``) takes its first sentence,
+  anything else its keyword
+* body: the text's paragraphs (each opens with a tab), the dateline paragraph's dateline removed;
+  a tabular message (``DC4`` flag, or rows of ``;``-separated cells) becomes an HTML table;
+  ANPA's typewriter quotes (````...''``) become real ones and `` _ `` a dash; ``___`` a rule
+* credits: ``^By NAME and NAME=`` (capitals made title case), role writer
+* dateline: ``PLACE, Region (AP) _`` at the start of the body; outlet: what is in the brackets
+* editor's note: the ``^Eds:``, ``^EDITOR'S NOTE``, photo (``^AP Photo ...``) lines
+* slugline and identity: the header keyword without its cycle (``BC-``, ``AM-``, ``PM-``): the
+  keyword stays the same across write-throughs, so an update replaces its story
+* version: ``1stLd-Writethru`` is version 2, ``2ndLd`` 3, ...; no version word is version 1
+* urgency: priority ``f`` flash 1, ``b`` bulletin 2, ``u`` urgent 3, ``r`` regular 5, ``s``/``a``/``d``
+  (for later use, advance, deferred) 6, 7, 8; subjects: the category code as ``anpa-category:X``
+* version time: the trailer's ``AP-WF-MM-DD-YY HHMMGMT``; source: the agency in the trailer, else
+  the dateline's outlet
+* not in ANPA-1312: guid, language, embargo (AP announces those in the editor's note), copyright
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sources.wire import agency_text as t
+from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser
+
+SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
+HEADER2 = re.compile(
+    r"^(?P<priority>[a-z])\s+(?P<category>[a-z])(?P<flags>[\x11-\x14]*)\s*(?P<keyword>\S+)"
+    r"(?:\s+(?P<version>\S+?))?\s+(?P<date>\d\d-\d\d)(?:\s+(?P<words>\d+))?\s*$",
+    re.IGNORECASE,
+)
+TRAILER = re.compile(r"(?P<agency>[A-Z]{2,8})-\w+-(?P<m>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)\s+(?P<hh>\d\d)(?P<mi>\d\d)\s*GMT")
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'\-]{1,60}(?:,\s*[^()_\n]{1,60}?)?)\s*\((?P<outlet>[^()\n]{1,40})\)\s*_+\s+(?P<rest>\S.*)$",
+    re.DOTALL,
+)
+LEAD = re.compile(r"(\d+)(?:st|nd|rd|th)\s*-?\s*Ld", re.IGNORECASE)
+URGENCY = {"f": 1, "b": 2, "u": 3, "r": 5, "s": 6, "a": 7, "d": 8}
+CYCLE = re.compile(r"^(?:BC|AM|PM)-", re.IGNORECASE)
+EDITOR_LINE = re.compile(r"^(?:Eds?:|EDITOR'?S NOTE|Editor'?s Note|.{0,20}\bPhotos?\b)", re.IGNORECASE)
+BYLINE = re.compile(r"^By\s+(?P<names>.{2,200})$", re.IGNORECASE)
+MAX_MESSAGES = 1000
+
+
+def _text(value: str) -> str:
+    """ANPA typography: ``quotes'' -> “quotes”, `` _ `` -> dash."""
+    value = value.replace("``", "\u201c").replace("''", "\u201d").replace("`", "\u2018")
+    value = re.sub(r"(?<=\S) _ (?=\S)", " \u2014 ", value)
+    return t.clean(value)
+
+
+def _line(raw: str) -> str:
+    """A text line without ANPA's line-end quad marks (``<``, ``=``) and ``^END``."""
+    return re.sub(r"\s*\^END\b", "", raw.rstrip()).rstrip().rstrip("<=").rstrip()
+
+
+def _version(word: str | None) -> int | None:
+    if not word:
+        return 1
+    lead = LEAD.search(word)
+    if lead:
+        return int(lead.group(1)) + 1
+    return None  # "Writethru", "Correction", "Urgent": a later version, numbered by the importer
+
+
+def _table(rows: list[str]) -> str:
+    cells = [[html.escape(c.strip(), quote=False) for c in row.split(";")] for row in rows]
+    width = max(len(r) for r in cells)
+    out = ["<table>"]
+    head = cells[0][0] == "" and len(cells) > 1  # ";MIN;MAX;..." : a header row (empty first cell)
+    if head:
+        out.append("<thead><tr>" + "".join(f'<th scope="col">{c}</th>' for c in cells[0]) + "</tr></thead>")
+        cells = cells[1:]
+    out.append("<tbody>")
+    for row in cells:
+        row = row + [""] * (width - len(row))
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _body(lines: list[str]) -> list[str]:
+    """Paragraphs: a line that opens with a tab starts one, a blank line ends one."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for raw in lines:
+        if not raw.strip():
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        if raw.startswith("\t") and current:
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(_line(raw).strip())
+    if current:
+        paragraphs.append(" ".join(current))
+    return [p for p in (t.clean(p) for p in paragraphs) if p]
+
+
+class ANPAParser(WireParser):
+    format = "anpa"
+
+    def sniff(self, data: bytes) -> bool:
+        head = data[:300].lstrip(b"\x16")
+        return head[:1] == b"\x01" and b"\x1f" in head.split(b"\n", 1)[0]
+
+    def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory | ParseError]:
+        text = t.decode(data)
+        starts = [m.start() for m in re.finditer(r"\x16*\x01", text)]
+        if not starts:
+            raise ParseError("no SOH: not an ANPA-1312 message", line=1)
+        if len(starts) > MAX_MESSAGES:
+            raise ParseError(f"{len(starts)} messages in one file, at most {MAX_MESSAGES}")
+        stories: list[ParsedStory | ParseError] = []
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            line = text[:start].count("\n") + 1
+            try:
+                story = self._message(text[start:end], line)
+                if len(starts) > 1:
+                    story.raw = text[start:end]  # the file carries several: keep this one's own text
+                stories.append(story)
+            except ParseError as exc:
+                if len(starts) == 1:
+                    raise
+                exc.line = exc.line or line
+                stories.append(exc)
+        return stories
+
+    def _message(self, message: str, line: int) -> ParsedStory:
+        if STX not in message:
+            raise ParseError("no STX: the message has a header but no text (truncated?)", line=line)
+        header, rest = message.split(STX, 1)
+        header_lines = [h for h in header.lstrip("\x16\x01").split("\n") if h.strip()]
+        if len(header_lines) < 2:
+            raise ParseError("the header has no priority/keyword line", field="header", line=line)
+        match = HEADER2.match(header_lines[1].strip("\x16\x01 "))
+        if not match:
+            raise ParseError(f"unreadable header line {t.clean(header_lines[1])[:80]!r}", field="header", line=line + 1)
+        body_text, etx, trailer = rest.partition(ETX)
+        body_text = body_text.lstrip(STX)
+        trailer = trailer.split(EOT, 1)[0]
+        if not etx:  # no ETX: the text ends at EOT, or where the file ends
+            body_text = body_text.split(EOT, 1)[0]
+
+        heading: list[str] = []
+        body_lines: list[str] = []
+        for raw in body_text.split("\n"):
+            if raw.startswith("^") and not body_lines:
+                heading.append(_line(raw[1:]))
+            elif raw.strip("\x0c ") or body_lines:
+                body_lines.append(raw.replace("\x0c", ""))
+        when = TRAILER.search(trailer) or TRAILER.search(body_text)
+        version_at = t.utc(int(when["y"]), int(when["m"]), int(when["d"]), int(when["hh"]), int(when["mi"])) if when else None
+
+        keyword_line = heading.pop(0) if heading and heading[0].upper().startswith(match["keyword"][:8].upper()) else ""
+        credits: list[ParsedCredit] = []
+        notes: list[str] = []
+        headline = ""
+        after_byline = False
+        for item in heading:
+            item = _text(item)
+            if not item:
+                continue
+            by = BYLINE.match(item)
+            if by:
+                credits.extend(ParsedCredit(name=n, role="writer") for n in t.split_names(by["names"]))
+                after_byline = True
+            elif after_byline:
+                after_byline = False  # "Associated Press", "AP Business Writer": the byline's affiliation
+            elif EDITOR_LINE.match(item) or headline:
+                notes.append(item)
+            else:
+                headline = item
+
+        body_lines = [b for b in body_lines if not TRAILER.search(b)]
+        tabular = "\x14" in match["flags"]
+        is_row = [_line(b).count(";") >= 2 for b in body_lines]
+        if not tabular and sum(is_row) < 3:
+            is_row = [False] * len(body_lines)
+        # Blocks in their order: runs of table rows, and the paragraphs between them.
+        blocks: list[tuple[str, list[str]]] = []
+        for raw, row in zip(body_lines, is_row, strict=True):
+            kind = "table" if row else "text"
+            if not blocks or blocks[-1][0] != kind:
+                blocks.append((kind, []))
+            blocks[-1][1].append(t.clean(_line(raw)) if row else raw)
+
+        place = outlet = ""
+        parts: list[str] = []
+        first_paragraph = ""
+        for kind, lines in blocks:
+            if kind == "table":
+                parts.append(_table(lines))
+                continue
+            for text in _body(lines):
+                if not first_paragraph:
+                    dateline = DATELINE.match(text)
+                    if dateline:
+                        place, outlet = dateline["place"].strip().rstrip(","), dateline["outlet"].strip()
+                        text = dateline["rest"].strip()
+                    first_paragraph = _text(text)
+                parts.append("<hr>" if set(text) <= {"_", " "} else t.paragraph(_text(text)))
+        if not parts:
+            raise ParseError("no text between STX and ETX", field="body", line=line)
+
+        keyword = CYCLE.sub("", match["keyword"])
+        priority = match["priority"].lower()
+        if not headline:
+            if priority in ("f", "b") and first_paragraph and len(first_paragraph) <= 300:
+                headline = first_paragraph  # a bulletin's one sentence is its headline
+            else:
+                name = keyword_line.split(",")[0] if keyword_line else match["keyword"]
+                headline = t.clean(re.sub(r"^(?:BC|AM|PM)-[A-Z]+--", "", name, flags=re.IGNORECASE)) or keyword
+        agency = when["agency"] if when else (outlet if re.fullmatch(r"[A-Za-z]{2,8}", outlet or "") else "")
+        return ParsedStory(
+            headline=headline[:300],
+            body_html="\n".join(parts),
+            credits=credits,
+            dateline_place=place,
+            dateline_outlet=outlet,
+            slugline=keyword,
+            version=_version(match["version"]),
+            version_at=version_at,
+            urgency=URGENCY.get(priority),
+            subjects=[f"anpa-category:{match['category'].lower()}"],
+            editor_note="\n".join(notes),
+            source_code=agency.upper(),
+            line=line,
+        )

@@ -1,0 +1,222 @@
+"""IPTC 7901 (the plain-text agency format dpa and other European agencies send).
+
+A message is ``SOH``, a header line (service and number, priority, category, word count, optional
+keyword, agency, serial), keyword lines (``Partei/Deutschland/Grüne/``), ``STX``, a heading block
+ending in a line with ``=`` (markers, headline, byline, photo note), the text in paragraphs separated
+by blank lines, an optional notepad (``# Notizblock`` / ``# Notebook``: notes and contacts, not for
+publication), the editor's initials, ``ETX``, a date-time group ``DDHHMM [GMT] Mon YY``. Mapped:
+
+* headline: the heading block's line that is not a marker, a parenthesis or a byline
+* body: the paragraphs after the dateline paragraph's dateline; a short one-line paragraph without
+  closing punctuation between paragraphs is a subheading (``h2``)
+* standfirst: paragraphs before the dateline paragraph (dpa's teaser)
+* credits: ``Von NAME und NAME, dpa`` / ``By NAME, dpa``, role writer
+* dateline: ``Place (dpa) -`` opening a paragraph; outlet: what is in the brackets
+* editor's note: parenthesised heading lines (``(Berichtigung: ...)``, ``(KORR-Bericht)``,
+  ``(Foto ...)``) and the notepad with everything after it
+* keywords: the keyword line split on ``/``; subjects: the category as ``iptc7901-category:XX``
+* version: ``1ST LEAD`` is version 2, ``2ND LEAD`` 3; a correction (``KORR``, ``Berichtigung``) is the
+  next version (numbered by the importer); otherwise 1
+* urgency: the header's priority (1-6); ``Eil`` (urgent) at most 2
+* version time: the date-time group (UTC when it names no zone); source: the header's agency
+* language: ``de`` for a ``Von`` byline, ``en`` for ``By``; otherwise the --language option decides
+* identity: IPTC 7901 has no story id: a later version is recognised by the same headline and
+  dateline place; a changed headline makes a new story rather than overwrite another
+* not in IPTC 7901: guid, embargo, copyright
+"""
+
+from __future__ import annotations
+
+import re
+
+from sources.wire import agency_text as t
+from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser
+
+SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
+HEADER = re.compile(
+    r"^(?P<service>[A-Za-z]{1,5})(?P<number>\d{1,6})\s+(?P<priority>\d)\s+(?P<category>[A-Za-z]{1,4})\s+"
+    r"(?P<words>\d+)\s+(?:(?P<keyword>\S+)\s+)?(?P<agency>[A-Za-z]{2,8})\s+(?P<serial>\d{1,6})\s*$"
+)
+DTG = re.compile(
+    r"(?P<d>\d\d)(?P<h>\d\d)(?P<mi>\d\d)\s+(?:(?P<zone>GMT|UTC|UT|Z)\s+)?(?P<mon>[^\W\d_]{3})[^\W\d_]*\.?\s+(?P<y>\d\d(?:\d\d)?)"
+)
+DATELINE = re.compile(r"^(?P<place>[^()\n]{2,80}?)\s*\((?P<outlet>[^()\n]{1,40})\)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$",
+                      re.DOTALL)
+BYLINE = re.compile(r"^(?P<word>Von|By)\s+(?P<names>.{2,200}?)(?:,\s*(?P<agency>[A-Za-z/]{2,12}))?\s*$")
+LEAD = re.compile(r"^(?P<n>\d+)\s*(?:ST|ND|RD|TH|\.)\s+(?:LEAD|Zusammenfassung)\b", re.IGNORECASE)
+CORRECTION = re.compile(r"\b(?:KORR|Berichtigung|Correction|CORRECTED)\b", re.IGNORECASE)
+NOTEPAD = re.compile(r"^(?:#\s|\*\s\*\s\*)")
+INITIALS = re.compile(r"^[a-z]{2,5}(?:\s+[\w/]{1,10}){1,6}$")
+MAX_MESSAGES = 1000
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """(index of first line, text) per paragraph; blank lines separate, wrapped lines are joined."""
+    out: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for index, raw in enumerate(lines):
+        if not raw.strip():
+            if current:
+                out.append((start, t.clean(" ".join(current))))
+                current = []
+            continue
+        if not current:
+            start = index
+        current.append(raw.strip())
+    if current:
+        out.append((start, t.clean(" ".join(current))))
+    return [(i, p) for i, p in out if p]
+
+
+def _is_subheading(text: str) -> bool:
+    return len(text) <= 80 and text[-1:] not in '.!?:;,"\u201c\u201d\u00bb\u00ab)' and not text.startswith("-")
+
+
+class IPTC7901Parser(WireParser):
+    format = "iptc7901"
+
+    def sniff(self, data: bytes) -> bool:
+        first = data[:200].split(b"\n", 1)[0]
+        return data[:1] == b"\x01" and b"\x1f" not in first
+
+    def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory | ParseError]:
+        text = t.decode(data)
+        starts = [m.start() for m in re.finditer(SOH, text)]
+        if not starts:
+            raise ParseError("no SOH: not an IPTC 7901 message", line=1)
+        if len(starts) > MAX_MESSAGES:
+            raise ParseError(f"{len(starts)} messages in one file, at most {MAX_MESSAGES}")
+        stories: list[ParsedStory | ParseError] = []
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            line = text[:start].count("\n") + 1
+            try:
+                story = self._message(text[start:end], line)
+                if len(starts) > 1:
+                    story.raw = text[start:end]
+                stories.append(story)
+            except ParseError as exc:
+                if len(starts) == 1:
+                    raise
+                exc.line = exc.line or line
+                stories.append(exc)
+        return stories
+
+    def _message(self, message: str, line: int) -> ParsedStory:
+        if STX not in message:
+            raise ParseError("no STX: the message has a header but no text (truncated?)", line=line)
+        header, rest = message.split(STX, 1)
+        header_lines = header.lstrip(SOH).split("\n")
+        match = HEADER.match(t.clean(header_lines[0]))
+        if not match:
+            raise ParseError(f"unreadable header line {t.clean(header_lines[0])[:80]!r}", field="header", line=line)
+        keywords = [k.strip() for h in header_lines[1:] for k in t.clean(h).split("/") if k.strip()]
+        text, etx, trailer = rest.partition(ETX)
+        if not etx:
+            text = text.split(EOT, 1)[0]
+        when = DTG.search(t.clean(trailer.split(EOT, 1)[0])) if etx else None
+        version_at = None
+        if when and when["mon"][:3].casefold() in t.MONTHS:
+            version_at = t.utc(int(when["y"]), t.MONTHS[when["mon"][:3].casefold()], int(when["d"]),
+                               int(when["h"]), int(when["mi"]))
+
+        lines = text.split("\n")
+        # The heading block: up to the line ending in "=", else up to the first blank line after text.
+        end = next((i for i, raw in enumerate(lines) if raw.rstrip().endswith("=")), None)
+        if end is None:
+            seen = [i for i, raw in enumerate(lines) if raw.strip()]
+            end = next((i - 1 for i in range(seen[0] + 1, len(lines)) if not lines[i].strip()), len(lines) - 1) \
+                if seen else -1
+        heading = [t.clean(raw).rstrip("=").strip() for raw in lines[: end + 1]]
+        body_lines = lines[end + 1:]
+
+        notes: list[str] = []
+        credits: list[ParsedCredit] = []
+        headline = ""
+        version: int | None = 1
+        urgency = int(match["priority"])
+        language = ""
+        pending = ""
+        for item in heading:
+            if pending:  # a parenthesis spanning lines
+                pending = f"{pending} {item}".strip()
+                if pending.count("(") <= pending.count(")"):
+                    notes.append(pending)
+                    pending = ""
+                continue
+            if not item:
+                continue
+            if item.startswith("("):
+                if item.count("(") > item.count(")"):
+                    pending = item
+                    continue
+                if re.match(r"^\(\s*Eil\b", item, re.IGNORECASE):
+                    urgency = min(urgency, 2)
+                    continue
+                notes.append(item)
+                continue
+            lead = LEAD.match(item)
+            if lead:
+                version = int(lead["n"]) + 1
+                continue
+            by = BYLINE.match(item)
+            if by and headline:
+                credits.extend(ParsedCredit(name=n, role="writer") for n in t.split_names(by["names"]))
+                language = "de" if by["word"] == "Von" else "en"
+                continue
+            if not headline:
+                headline = item
+            else:
+                notes.append(item)
+        if pending:
+            notes.append(pending)
+        if any(CORRECTION.search(n) for n in notes) and version == 1:
+            version = None  # the next version of the story, numbered by the importer
+
+        # Body, then the notepad (notes and contacts for the desk, never for readers), then initials.
+        paragraphs = _paragraphs(body_lines)
+        cut = next((k for k, (_, p) in enumerate(paragraphs) if NOTEPAD.match(p)), None)
+        if cut is not None:  # kept line by line, as the agency laid it out
+            notepad = [t.clean(raw) for raw in body_lines[paragraphs[cut][0]:]]
+            notes.append("\n".join(notepad).strip())
+            paragraphs = paragraphs[:cut]
+        while paragraphs and INITIALS.match(paragraphs[-1][1]) and paragraphs[-1][1].split()[0] == match["agency"].lower():
+            paragraphs.pop()
+        if not headline:
+            raise ParseError("no headline in the heading block", field="headline", line=line)
+        if not paragraphs:
+            raise ParseError("no body: nothing after the heading block", field="body", line=line)
+
+        place = outlet = ""
+        standfirst: list[str] = []
+        texts = [p for _, p in paragraphs]
+        for k, paragraph in enumerate(texts[:4]):
+            dateline = DATELINE.match(paragraph)
+            if dateline:
+                place, outlet = dateline["place"].strip().rstrip(","), dateline["outlet"].strip()
+                standfirst = texts[:k]
+                texts = [dateline["rest"].strip(), *texts[k + 1:]]
+                break
+        parts = []
+        for k, paragraph in enumerate(texts):
+            between = 0 < k < len(texts) - 1
+            parts.append(f"<h2>{t.paragraph(paragraph)[3:-4]}</h2>" if between and _is_subheading(paragraph)
+                         else t.paragraph(paragraph))
+        return ParsedStory(
+            headline=headline[:300],
+            standfirst=" ".join(standfirst),
+            body_html="\n".join(parts),
+            credits=credits,
+            dateline_place=place,
+            dateline_outlet=outlet,
+            language=language,
+            keywords=keywords[:30],
+            subjects=[f"iptc7901-category:{match['category'].lower()}"],
+            urgency=max(1, min(urgency, 8)) if urgency else None,
+            version=version,
+            version_at=version_at,
+            editor_note="\n".join(notes),
+            source_code=match["agency"].upper(),
+            line=line,
+        )
