@@ -45,10 +45,9 @@ def site_head_links(context):
     """``includes/head_links.html`` (fonts, stylesheet, icon, feeds): the same on every page for the
     life of the process (the static manifest and the URLconf are fixed), so kept in the process, never
     in a shared cache where a deploy's new static names would not reach it."""
-    from django.utils.safestring import mark_safe
-
     from django.conf import settings
     from django.urls import get_urlconf
+    from django.utils.safestring import mark_safe
 
     key = (context.get("SITE_NAME"), settings.STATIC_URL, get_urlconf(), settings.ROOT_URLCONF)
     if key not in _HEAD_LINKS:
