@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -141,6 +142,13 @@ class DeskPaginator(EstimatedCountPaginator):
             return self._get_page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
+class DeskChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        if isinstance(self.result_count, AtLeast):
+            self.can_show_all = False  # "all" of a list that was not counted to its end could be anything
 
 
 def _state(article, now=None):
@@ -420,6 +428,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return "—"
         return format_html("🔒 {} since {}", holder.get_username(),
                            timezone.localtime(obj.locked_at).strftime("%H:%M"))
+
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         try:
