@@ -47,6 +47,17 @@ from django.utils.safestring import mark_safe
 from articles.languages import text_direction
 
 ENTRY_KEY = "newsroom:story:{pk}"
+TEMPLATES = (
+    "articles/story/head.html",
+    "articles/story/top.html",
+    "articles/story/bottom.html",
+    "articles/story/hreflang.html",
+    "articles/story/translations.html",
+    "articles/story/related.html",
+    "includes/credits.html",
+    "includes/picture.html",
+    "includes/teaser.html",
+)
 
 CORE = (
     "id",
@@ -74,6 +85,17 @@ DEPENDS = (
     "dep_tags",
     "dep_people",
 )
+
+
+@functools.cache
+def templates_digest(names: tuple[str, ...]) -> str:
+    """A digest of the templates' source, read once per process, for cache keys: a deploy that changes
+    a template never reads fragments rendered with the old one from a shared cache (Redis)."""
+    from django.template import engines
+
+    engine = engines["django"].engine
+    sources = [engine.get_template(name).source for name in names]
+    return hashlib.blake2b("\0".join(sources).encode(), digest_size=6).hexdigest()
 
 
 def fragment_seconds() -> int:
@@ -219,7 +241,7 @@ def story_page(pk: int) -> Found | None:
     from articles.cache import generation
     from articles.models import Article
 
-    key = ENTRY_KEY.format(pk=pk)
+    key = f"{ENTRY_KEY.format(pk=pk)}:{templates_digest(TEMPLATES)}"
     entry = cache.get(key)
     current = generation()
     same_generation = entry is not None and entry["generation"] == current

@@ -30,6 +30,9 @@ def _cached_include(context, name: str, key: str):
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
 
+    from articles.fragments import templates_digest
+
+    key = f"{key}:{templates_digest((name,))}"  # a deploy that changes the template changes the key
     html = cache.get(key)
     if html is None:
         html = context.template.engine.get_template(name).render(context)
@@ -49,7 +52,8 @@ def site_head_links(context):
     from django.urls import get_urlconf
     from django.utils.safestring import mark_safe
 
-    key = (context.get("SITE_NAME"), settings.STATIC_URL, get_urlconf(), settings.ROOT_URLCONF)
+    key = (context.get("SITE_NAME"), settings.STATIC_URL, str(settings.STORAGES.get("staticfiles")), get_urlconf(),
+           settings.ROOT_URLCONF)
     if key not in _HEAD_LINKS:
         html = context.template.engine.get_template("includes/head_links.html").render(context)
         _HEAD_LINKS[key] = str(html)

@@ -273,7 +273,10 @@ def test_searches_are_not_stored_but_keep_validators(client, section):
         response = client.get("/search/", {"q": q})
         assert response.status_code == 200 and response["X-Page-Cache"] == "miss", q
     assert not any("Dam repairs" in str(v) for v in cache._cache.values())
-    assert len(cache._cache) <= before + 2  # the navigation's sections and links, nothing per query
+    # the navigation (sections, links), the header and the footer, shared by every page; nothing per query
+    kinds = {key.split(":")[3] for key in cache._cache}
+    assert kinds <= {"nav", "nav-html", "header", "footer"}, kinds
+    assert len(cache._cache) <= before + 4
     assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
     first = client.get("/search/?q=dam")
     assert client.get("/search/?q=dam", headers={"If-None-Match": first["ETag"]}).status_code == 304
