@@ -7,10 +7,12 @@ The admin validates input and calls ``articles.services``; it never flips a stat
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.contrib.admin.utils import quote as admin_quote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -19,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django_prose_editor.fields import ProseEditorFormField
 
 from articles import images, preview, services, workflow
@@ -69,6 +72,97 @@ class EstimatedCountPaginator(Paginator):
             if row and row[0] >= self.EXACT_BELOW:
                 return int(row[0])
         return super().count
+
+
+class AtLeast(int):
+    """A count that stopped counting: an int for the paginator's arithmetic, ``1,000+`` on the page."""
+
+    def __str__(self):
+        return f"{int(self):,}+"
+
+    __repr__ = __str__
+
+
+class DeskPaginator(EstimatedCountPaginator):
+    """The desk's change list at any archive size: never a full ``COUNT(*)`` of a filtered list.
+
+    * Unfiltered: PostgreSQL's estimate (``EstimatedCountPaginator``).
+    * Filtered or searched: the matching ids are counted up to ``COUNT_CAP`` (and at least one page
+      past the page asked for), ``SELECT count(*) FROM (SELECT id ... LIMIT n)``: a few milliseconds
+      whatever the filter matches. Past the cap the count is an ``AtLeast`` (shown as "1,000+"), and
+      pages beyond it stay reachable (the links reach one page past the current one, so an editor can
+      keep paging; a page past the real end is empty, never an error).
+    * A deep page (``DEFERRED_FROM`` rows in) reads the page's ids first (an index scan of narrow
+      entries) and then only those 50 rows with their joins, instead of building and throwing away
+      every skipped row. An index on the ordering, ``(modified_at DESC, id DESC)``, makes the first
+      step an index-only scan (docs/caching.md, "The desk").
+    """
+
+    COUNT_CAP = 1_000
+    DEFERRED_FROM = 500
+
+    def __init__(self, *args, wanted_page=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.wanted_page = wanted_page
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None or not query.where:
+            return super().count
+        cap = max(self.COUNT_CAP, (self.wanted_page + 1) * self.per_page)
+        found = self.object_list.order_by().values("pk")[: cap + 1].count()
+        return AtLeast(cap) if found > cap else found
+
+    @property
+    def capped(self) -> bool:
+        return isinstance(self.count, AtLeast)
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        # Past the cap the last page is unknown: any page from 1 on is valid (empty past the end).
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.capped and top + self.orphans >= self.count:
+            top = self.count
+        if bottom < self.DEFERRED_FROM or not hasattr(self.object_list, "values_list"):
+            return self._get_page(self.object_list[bottom:top], number, self)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
+class DeskChangeList(ChangeList):
+    def url_for_result(self, result):
+        """Each row's link: one ``reverse()`` a page, not one a row."""
+        template = self.__dict__.get("_change_url")
+        if template is None:
+            template = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=("0",),
+                current_app=self.model_admin.admin_site.name,
+            )
+            self._change_url = template = template if "/0/" in template else ""
+        if not template:  # a URL pattern this shortcut does not understand
+            return super().url_for_result(result)
+        return template.replace("/0/", f"/{admin_quote(result.pk)}/", 1)
+
+    def get_results(self, request):
+        super().get_results(request)
+        if isinstance(self.result_count, AtLeast):
+            self.can_show_all = False  # "all" of a list that was not counted to its end could be anything
 
 
 def _state(article, now=None):
@@ -264,7 +358,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["section", "source", "locked_by", "created_by"]
     search_fields = ["headline", "wire_guid"]
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = DeskPaginator
     show_facets = admin.ShowFacets.NEVER  # facet counts are one COUNT per filter option: too slow at 100k
     list_per_page = 50
     ordering = ["-modified_at"]
@@ -291,6 +385,16 @@ class ArticleAdmin(admin.ModelAdmin):
         js = ["desk/desk.js"]
 
     # -- change list ----------------------------------------------------------------------------------
+
+    def action_checkbox(self, obj):
+        """The row's checkbox, as Django's own (``CheckboxInput``) writes it but without a template
+        render per row (a quarter of the change list's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj):
@@ -328,6 +432,16 @@ class ArticleAdmin(admin.ModelAdmin):
             return "—"
         return format_html("🔒 {} since {}", holder.get_username(),
                            timezone.localtime(obj.locked_at).strftime("%H:%M"))
+
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        try:
+            wanted = max(1, int(request.GET.get("p", 1)))
+        except ValueError:
+            wanted = 1
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, wanted_page=wanted)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

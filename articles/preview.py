@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from articles.fragments import preview_parts
 from articles.models import Article
 
 SALT = "articles.preview"
@@ -42,7 +43,8 @@ def render_preview(request, article: Article):
     if article.publish_at is None:  # a draft: shown as it would be if published now (never saved)
         article.publish_at = timezone.now()
     article.first_published_at = article.first_published_at or article.publish_at
-    response = render(request, "articles/story.html", {"article": article, "is_preview": True})
+    story, around = preview_parts(article)
+    response = render(request, "articles/story.html", {"story": story, "around": around, "is_preview": True})
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"

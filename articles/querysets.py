@@ -46,16 +46,30 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_story_page(self):
-        from articles.models import Correction
-
+        """Everything the story page shows, in two queries: the story (section, image, source, tags,
+        corrections, renditions and translations in the same row) and its credits."""
         return (
             self.select_related("section", "lead_image", "source")
+            .defer("search_vector")
             ._with_credits()
-            .prefetch_related(Prefetch("corrections", queryset=Correction.objects.order_by("created_at")))
             .with_renditions()
             .with_translations()
             .with_tag_list()
+            .with_correction_list()
         )
+
+    def with_correction_list(self):
+        """``correction_list``: the story's corrections (id, kind, text, created_at), oldest first, in the
+        same query; ``story_corrections()`` turns them into Correction objects. (A prefetch would be one
+        more query, and the story page's worst case would exceed its budget of 6.)"""
+        from articles.models import Correction
+
+        corrections = (
+            Correction.objects.filter(article=OuterRef("pk"))
+            .order_by("created_at", "id")
+            .values(json=JSONObject(id="id", kind="kind", text="text", created_at="created_at"))
+        )
+        return self.annotate(correction_list=ArraySubquery(corrections))
 
     def with_tag_list(self):
         """``tag_list``: the story's tags (id, name, slug), by name, in the same query; ``story_tags()``
@@ -135,13 +149,16 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, limit=4):
         """Stories sharing a tag or the section with ``article``, newest first, with their image renditions
         (the teasers show an image). Uses the tags loaded with the story."""
+        return self.related_to_ids(article.pk, article.section_id, [tag.pk for tag in story_tags(article)], limit)
+
+    def related_to_ids(self, pk, section_id, tag_ids, limit=4):
+        """``related_to()`` from the story's id, section id and tag ids (what a cached story fragment keeps)."""
         from articles.models import Article
 
-        condition = Q(section_id=article.section_id) if article.section_id else Q(pk__in=[])
-        tag_ids = [tag.pk for tag in story_tags(article)]
+        condition = Q(section_id=section_id) if section_id else Q(pk__in=[])
         if tag_ids:
             condition |= Q(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))
-        return self.filter(condition).exclude(pk=article.pk).for_teasers().with_renditions()[:limit]
+        return self.filter(condition).exclude(pk=pk).for_teasers().with_renditions()[:limit]
 
     def search(self, text, language=None):
         """Full-text search over the stored ``search_vector``, ranked, with a highlighted ``snippet``.
@@ -225,3 +242,25 @@ def story_tags(article):
     if tag_list is None:
         return list(article.tags.all())
     return [Tag(id=t["id"], name=t["name"], slug=t["slug"]) for t in tag_list]
+
+
+def story_corrections(article):
+    """The corrections of a story, oldest first, as Correction objects: from ``with_correction_list()``
+    when it was used, else a query."""
+    from datetime import datetime
+
+    from articles.models import Correction
+
+    correction_list = getattr(article, "correction_list", None)
+    if correction_list is None:
+        return list(article.corrections.order_by("created_at", "id"))
+    return [
+        Correction(
+            id=c["id"],
+            article_id=article.pk,
+            kind=c["kind"],
+            text=c["text"],
+            created_at=datetime.fromisoformat(c["created_at"]),
+        )
+        for c in correction_list
+    ]

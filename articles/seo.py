@@ -104,7 +104,9 @@ def news_article(article) -> dict:
     image = image_sources(article)
     if image:
         data["image"] = [absolute(image["src"])]
-    corrections = list(article.corrections.all())
+    from articles.querysets import story_corrections
+
+    corrections = story_corrections(article)
     if corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": c.text, "datePublished": c.created_at.isoformat()}

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from articles import fragments
 from articles.cache import public_page, set_last_modified
 from articles.context_processors import nav_sections
 from articles.languages import LANGUAGE_CHOICES
@@ -61,17 +62,17 @@ def home(request):
 
 @public_page(params=())
 def story(request, pk, slug=None):
-    article = Article.objects.published().for_story_page().filter(pk=pk).first()
-    if article is None:
+    # Whether the story may be shown is decided here, on every request (published(): status, publish
+    # time, embargo, expiry); only then are its rendered fragments used (articles/fragments.py).
+    found = fragments.story_page(pk)
+    if found is None:
         if Article.objects.filter(pk=pk, status=Status.KILLED).exists():
             return render(request, "410.html", status=410)
         raise Http404("No such story.")
-    if slug != (article.slug or "-"):  # get_absolute_url() writes an empty slug as "-"
-        return redirect(article.get_absolute_url(), permanent=True)
-    related = list(Article.objects.published().related_to(article))
-    response = render(request, "articles/story.html", {"article": article, "related": related})
-    times = [article.modified_at, article.updated_at, *(c.created_at for c in article.corrections.all())]
-    set_last_modified(response, max((t for t in times if t), default=None))
+    if slug != (found.slug or "-"):  # get_absolute_url() writes an empty slug as "-"
+        return redirect(reverse("articles:story", kwargs={"pk": found.pk, "slug": found.slug or "-"}), permanent=True)
+    response = render(request, "articles/story.html", {"story": found.story, "around": found.around})
+    set_last_modified(response, found.last_modified)
     return response
 
 

@@ -1,7 +1,16 @@
 """Page throughput: gunicorn (2 sync workers, DEBUG off, plain HTTP, static by whitenoise) against the
-bench database, loaded by wrk (-t2 -c16) on loopback, page cache on and off; each page's requests a
-second as a ratio of a bare Django view returning 20 KB of HTML from the same gunicorn in the same
-run. Also: SQL queries per public page (Django test client, cache off) and the peak RSS of a worker.
+bench database, loaded by wrk (-t2 -c16) on loopback; each page's requests a second as a ratio of a
+bare Django view returning 20 KB of HTML from the same gunicorn in the same run. Three runs:
+
+* ``cache_on``: the production configuration (page cache and fragment caches in local memory);
+* ``cache_off``: the page cache off (``PAGE_CACHE_SECONDS=0``), the cache framework still on, so the
+  story's rendered fragments and the navigation are cached (docs/caching.md): this is "with the page
+  cache off" of the DESIGN.md target;
+* ``all_caches_off``: ``CACHE_URL=dummycache://``, nothing cached at all (every fragment rendered on
+  every request), for comparison.
+
+``BENCH_PAGE_MODES`` (``on,off,all_off``) chooses the runs. Also: SQL queries per public page (Django
+test client, nothing cached: the worst case) and the peak RSS of a worker.
 
     python -m bench.pages          # BENCH_SECONDS (10) a page, BENCH_STORIES (100000) stories
 
@@ -42,6 +51,12 @@ from bench.common import (
 
 CACHE_ON = "locmemcache://bench"
 CACHE_OFF = "dummycache://"
+# mode -> (label in the output, environment of the gunicorn run)
+MODES = {
+    "on": ("cache_on", {"CACHE_URL": CACHE_ON}),
+    "off": ("cache_off", {"CACHE_URL": CACHE_ON, "PAGE_CACHE_SECONDS": "0"}),
+    "all_off": ("all_caches_off", {"CACHE_URL": CACHE_OFF, "PAGE_CACHE_SECONDS": "0"}),
+}
 TARGETS = {("story", "on"): 0.60, ("story", "off"): 0.20}
 MAX_QUERIES = 6
 MAX_WORKER_MIB = 80
@@ -115,9 +130,9 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, cache_url: str):
+    def __init__(self, settings: dict[str, str]):
         self.port = free_port()
-        env = {**os.environ, **bench_env(os.environ["DATABASE_URL"], CACHE_URL=cache_url)}
+        env = {**os.environ, **bench_env(os.environ["DATABASE_URL"], **settings)}
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "2",
@@ -274,7 +289,9 @@ def python_load(base: str, paths: list[str], seconds: int) -> dict:
 # --- The run -------------------------------------------------------------------------------------
 
 def run_mode(mode: str, pages: dict[str, list[str]], seconds: int, load) -> None:
-    server = Gunicorn(CACHE_ON if mode == "on" else CACHE_OFF)
+    label, settings = MODES[mode]
+    comment(f"{label}: {' '.join(f'{k}={v}' for k, v in settings.items())}, load {os.getloadavg()[0]:.2f}")
+    server = Gunicorn(settings)
     try:
         server.wait_ready("/__bench/bare/")
         bare = None
@@ -286,22 +303,22 @@ def run_mode(mode: str, pages: dict[str, list[str]], seconds: int, load) -> None
                 comment(result["raw"][-800:])
             if name == "bare":
                 bare = result["rps"] or float("nan")
-                emit(f"page.bare.cache_{mode}", result["rps"], "req/s", p50_ms=result["p50"],
+                emit(f"page.bare.{label}", result["rps"], "req/s", p50_ms=result["p50"],
                      p99_ms=result["p99"], errors=result["errors"])
                 continue
             ratio = result["rps"] / bare
             target = TARGETS.get((name, mode))
-            emit(f"page.{name}.cache_{mode}", result["rps"], "req/s", ratio=round(ratio, 3),
+            emit(f"page.{name}.{label}", result["rps"], "req/s", ratio=round(ratio, 3),
                  target=f"ratio>={target}" if target else None,
                  ok=(ratio >= target and result["errors"] == 0) if target else None,
                  p50_ms=result["p50"], p99_ms=result["p99"], errors=result["errors"])
         memory = server.worker_memory()
         if memory:
             peak = max(m[0] for m in memory)
-            emit(f"memory.worker_peak_rss.cache_{mode}", peak, "MiB", target=f"<={MAX_WORKER_MIB}",
+            emit(f"memory.worker_peak_rss.{label}", peak, "MiB", target=f"<={MAX_WORKER_MIB}",
                  ok=peak <= MAX_WORKER_MIB, workers=len(memory))
         else:
-            missing(f"memory.worker_peak_rss.cache_{mode}", "no /proc worker entries")
+            missing(f"memory.worker_peak_rss.{label}", "no /proc worker entries")
     finally:
         server.stop()
 
@@ -324,7 +341,14 @@ def main() -> None:
     else:
         comment("wrk not found (apt-get install wrk): using the Python load generator, figures are lower")
         load = python_load
-    for mode in ("on", "off"):
+    modes = [m.strip() for m in os.environ.get("BENCH_PAGE_MODES", "on,off,all_off").split(",") if m.strip()]
+    only = {m.strip() for m in os.environ.get("BENCH_PAGES", "").split(",") if m.strip()}
+    if only:
+        pages = {name: paths for name, paths in pages.items() if name in only}
+    for mode in modes:
+        if mode not in MODES:
+            missing(f"page.mode.{mode}", f"unknown mode (one of {', '.join(MODES)})")
+            continue
         run_mode(mode, pages, seconds, load)
 
 

@@ -26,6 +26,72 @@ def credit_groups(article):
     return [(ROLE_PHRASES.get(role, role), credits) for role, credits in groups.items()]
 
 
+def _cached_include(context, name: str, key: str):
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+
+    from articles.fragments import templates_digest
+
+    key = f"{key}:{templates_digest((name,))}"  # a deploy that changes the template changes the key
+    html = cache.get(key)
+    if html is None:
+        html = context.template.engine.get_template(name).render(context)
+        cache.set(key, str(html), 3600)
+    return mark_safe(html)  # noqa: S308 - a rendered template
+
+
+_HEAD_LINKS: dict = {}
+
+
+@register.simple_tag(takes_context=True)
+def site_head_links(context):
+    """``includes/head_links.html`` (fonts, stylesheet, icon, feeds): the same on every page for the
+    life of the process (the static manifest and the URLconf are fixed), so kept in the process, never
+    in a shared cache where a deploy's new static names would not reach it."""
+    from django.conf import settings
+    from django.urls import get_urlconf
+    from django.utils.safestring import mark_safe
+
+    key = (context.get("SITE_NAME"), settings.STATIC_URL, str(settings.STORAGES.get("staticfiles")), get_urlconf(),
+           settings.ROOT_URLCONF)
+    if key not in _HEAD_LINKS:
+        html = context.template.engine.get_template("includes/head_links.html").render(context)
+        _HEAD_LINKS[key] = str(html)
+    return mark_safe(_HEAD_LINKS[key])  # noqa: S308 - a rendered template
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """``includes/header.html``, rendered once per page-cache generation and current section (the
+    navigation changes only with a purge); a search page (``q``) renders it each time."""
+    from articles.cache import generation
+
+    section = context.get("section")
+    if context.get("q") or context.get("is_preview"):
+        return context.template.engine.get_template("includes/header.html").render(context)
+    return _cached_include(
+        context, "includes/header.html", f"newsroom:header:{generation()}:{getattr(section, 'pk', 0) or 0}"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """``includes/footer.html``, rendered once a year (it shows the year and fixed links)."""
+    from django.utils import timezone
+
+    return _cached_include(context, "includes/footer.html", f"newsroom:footer:{timezone.localdate().year}")
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context, section=None):
+    """The navigation's section links, the current ``section`` marked (articles/context_processors.py)."""
+    from django.utils.safestring import mark_safe
+
+    from articles.context_processors import nav_items_html
+
+    return mark_safe(nav_items_html(getattr(section, "pk", None)))  # noqa: S308 - built with format_html
+
+
 @register.filter
 def join_names(credits):
     return get_text_list([c.display_name for c in credits], "and")

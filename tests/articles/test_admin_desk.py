@@ -421,3 +421,67 @@ def test_wire_editor_role_exists_and_can_edit_any_story():
     user = role_user("Wire editor", "wired")
     article = ArticleFactory()
     assert client_for(user).get(change_url(article)).status_code == 200
+
+
+# --- capped count and deep pages ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """The desk's paging at a scale a test can build: 2 rows a page, counting stops at 3 rows (at
+    least two pages), deep pages (from the 3rd row on) read their ids first."""
+    from articles.admin import ArticleAdmin, DeskPaginator
+
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+    monkeypatch.setattr(DeskPaginator, "COUNT_CAP", 3)
+    monkeypatch.setattr(DeskPaginator, "DEFERRED_FROM", 2)
+
+
+def test_filtered_change_list_counts_at_most_the_cap_and_keeps_paging(editor_user, small_pages,
+                                                                      django_assert_max_num_queries):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    drafts = [ArticleFactory(headline=f"Draft number {i}", modified_at=now - timedelta(minutes=i)) for i in range(9)]
+    ArticleFactory(headline="A published one", status="published", publish_at=now)
+    client = client_for(editor_user)
+    url = reverse("admin:articles_article_changelist") + "?status__exact=draft"
+
+    def page(n):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url + (f"&p={n}" if n > 1 else ""))
+        assert response.status_code == 200, n
+        html = response.content.decode()
+        shown = list(dict.fromkeys(re.findall(r"Draft number \d+", html)))  # (also in the checkbox's label)
+        return html, shown, [q["sql"] for q in queries.captured_queries]
+
+    html, shown, sql = page(1)
+    assert shown == ["Draft number 0", "Draft number 1"]  # newest modified first
+    assert "4+ articles" in html  # counted 4 (two pages' worth), not all 9
+    counts = [q for q in sql if "COUNT(" in q.upper()]
+    assert len(counts) == 1 and "LIMIT 5" in counts[0]
+    assert 'href="?p=2&amp;status__exact=draft"' in html
+    assert "showall" not in html  # "all" of an uncounted list could be anything
+
+    html, shown, _ = page(2)
+    assert shown == ["Draft number 2", "Draft number 3"]
+    assert 'href="?p=3&amp;status__exact=draft"' in html  # one page past the current one is always linked
+
+    html, shown, sql = page(3)  # a deep page: its ids first, then those rows
+    assert shown == ["Draft number 4", "Draft number 5"]
+    assert any("OFFSET 4" in q and '"articles_article"."headline"' not in q for q in sql)
+
+    html, shown, _ = page(5)  # the count reaches the end: exact again
+    assert shown == ["Draft number 8"] and "9 articles" in html and "+ articles" not in html
+    assert '?p=6&amp;' not in html and '<span class="this-page">5</span>' in html
+    assert "A published one" not in html
+    assert {d.headline for d in drafts} >= set(shown)
+
+
+def test_capped_count_shows_with_a_thousands_separator():
+    from articles.admin import AtLeast
+
+    assert str(AtLeast(1000)) == "1,000+" and AtLeast(1000) == 1000 and AtLeast(1000) > 50

@@ -48,6 +48,7 @@ def test_signals_purge_at_once(client, published_article, signal):
     url = published_article.get_absolute_url()
     client.get(url)
     published_article.headline = "A new headline after an edit"
+    published_article.version += 1  # as every save through the services does (the story fragment's key)
     published_article.save()
     assert "A new headline" not in client.get(url).content.decode()  # still the cached page
     signal.send(sender=type(published_article), article=published_article)
@@ -272,7 +273,10 @@ def test_searches_are_not_stored_but_keep_validators(client, section):
         response = client.get("/search/", {"q": q})
         assert response.status_code == 200 and response["X-Page-Cache"] == "miss", q
     assert not any("Dam repairs" in str(v) for v in cache._cache.values())
-    assert len(cache._cache) <= before + 1  # the navigation's sections, nothing per query
+    # the navigation (sections, links), the header and the footer, shared by every page; nothing per query
+    kinds = {key.split(":")[3] for key in cache._cache}
+    assert kinds <= {"nav", "nav-html", "header", "footer"}, kinds
+    assert len(cache._cache) <= before + 4
     assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
     first = client.get("/search/?q=dam")
     assert client.get("/search/?q=dam", headers={"If-None-Match": first["ETag"]}).status_code == 304
