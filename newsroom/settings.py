@@ -95,6 +95,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # How often (seconds) each process re-reads the page generation from the database: a purge in one
 # worker reaches the others within this time, whatever the cache backend.
 PAGE_CACHE_GENERATION_TTL = env.float("PAGE_CACHE_GENERATION_TTL", default=1.0)
+# A story page's rendered parts (articles/fragments.py), kept while the story's version is unchanged.
+STORY_FRAGMENT_SECONDS = env.int("STORY_FRAGMENT_SECONDS", default=3600)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 PUBLIC_STALE_WHILE_REVALIDATE = env.int("PUBLIC_STALE_WHILE_REVALIDATE", default=300)
 
