@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, BooleanField, F, Func, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils.text import slugify
 
@@ -24,7 +24,7 @@ from articles import services as article_services
 from articles.languages import normalise_language
 from articles.models import Article, ArticleCredit, Tag
 from articles.services import CreditInput
-from sources.models import Source, WireItem
+from sources.models import ImportedFile, Source, WireItem
 from sources.wire.base import ParsedStory, ParseError
 
 MAX_LENGTHS = {"headline": 300, "kicker": 200, "dateline_place": 200, "dateline_outlet": 200, "copyright": 300}
@@ -93,6 +93,11 @@ def _article_fields(story: ParsedStory, language: str) -> dict:
 WIRE_FED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language")
 
 
+def _wire_checksum(row: dict) -> str:
+    payload = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def article_wire_checksum(article: Article | int) -> str:
     """A checksum of the article's wire-fed fields, credits and tags as stored now (one query)."""
     pk = article.pk if isinstance(article, Article) else article
@@ -108,8 +113,28 @@ def article_wire_checksum(article: Article | int) -> str:
         )
         .get()
     )
-    payload = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return _wire_checksum(row)
+
+
+def new_article_wire_checksum(new: article_services.NewWireStory, tag_rank: dict[str, int]) -> str:
+    """``article_wire_checksum`` of an article just inserted by ``bulk_create_from_wire``, from the
+    values written (no query). ``tag_rank`` orders tag names as the database does (``tag_order``)."""
+    article = new.article
+    row = {name: getattr(article, name) for name in WIRE_FED_FIELDS}
+    row["credit_list"] = [{"name": c.name, "role": c.role, "editor": c.editor_id} for c in new.credit_rows]
+    row["tag_list"] = sorted(new.tag_names, key=tag_rank.__getitem__)
+    return _wire_checksum(row)
+
+
+def tag_order(names) -> dict[str, int]:
+    """Each name's rank in the database's ``ORDER BY name`` for tags (its collation, which need not
+    be Python's code-point order): one query for a whole batch."""
+    names = list(set(names))
+    if not names:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n FROM unnest(%s::text[]) AS t(n) ORDER BY n", [names])
+        return {n: i for i, (n,) in enumerate(cursor.fetchall())}
 
 
 def _untouched_since_applied(items: list[WireItem], article: Article) -> bool:
@@ -133,6 +158,112 @@ def unchanged_items(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str
         source_id__in={k[0] for k in keys}, guid__in={k[1] for k in keys}, checksum__in={k[2] for k in keys}
     ).only("id", "source_id", "guid", "checksum", "version", "article_id")
     return {key: item for item in found if (key := (item.source_id, item.guid, item.checksum)) in keys}
+
+
+# --- Batches: files recorded as imported, and brand-new stories inserted together -------------------
+
+
+def imported_files(hashes, *, source: Source | None, parser: str) -> dict[tuple[str, str], ImportedFile]:
+    """The files recorded as imported whole, by (sha256, format), among ``hashes``, for this
+    ``--source`` (None: the agency named in the file) and parser code: one query for a batch. A
+    record some of whose wire items are gone (deleted since) is left out."""
+    if not hashes:
+        return {}
+    held = Func(F("pk"), OuterRef("wire_items"), template="(%(expressions)s))", arg_joiner=" = ANY(",
+                output_field=BooleanField())
+    present = Subquery(
+        WireItem.objects.filter(held).order_by().values(n=Func("pk", function="COUNT", output_field=BigIntegerField())),
+        output_field=BigIntegerField(),
+    )
+    rows = (
+        ImportedFile.objects.filter(sha256__in=set(hashes), parser=parser)
+        .filter(**({"source": source} if source is not None else {"source__isnull": True}))
+        .annotate(present=present)
+        .only("sha256", "format", "stories", "wire_items")
+    )
+    return {(r.sha256, r.format): r for r in rows if r.present == len(set(r.wire_items))}
+
+
+def record_imported_files(rows: list[ImportedFile]) -> None:
+    """Remember files imported whole (``imported_files``). A record is a shortcut, never the truth:
+    if it cannot be written (a concurrent import wrote the same one), the stories still stand."""
+    unique = {}
+    for row in rows:
+        unique[(row.sha256, row.source_id, row.format, row.parser)] = row
+    if not unique:
+        return
+    try:
+        with transaction.atomic():
+            ImportedFile.objects.bulk_create(
+                list(unique.values()), update_conflicts=True,
+                unique_fields=["sha256", "source", "format", "parser"],
+                update_fields=["stories", "wire_items", "imported_at"],
+            )
+    except IntegrityError:
+        pass
+
+
+def stored_identities(identities: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (source id, guid)s already have a wire item or an article: two queries for a batch."""
+    if not identities:
+        return set()
+    source_ids, guids = {i[0] for i in identities}, {i[1] for i in identities}
+    found = set(WireItem.objects.filter(source_id__in=source_ids, guid__in=guids).order_by()
+                .values_list("source_id", "guid").distinct())
+    found |= set(Article.objects.filter(source_id__in=source_ids, wire_guid__in=guids).order_by()
+                 .values_list("source_id", "wire_guid"))
+    return found & identities
+
+
+@dataclass
+class NewStory:
+    """A story of a batch with no article and no wire item yet under its identity."""
+
+    story: ParsedStory
+    source: Source
+    fmt: str
+    raw: str
+    filename: str
+    checksum: str
+    prepared: article_services.NewWireStory | None = None
+
+
+def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> NewStory:
+    """Check and build a new story in memory (no query): the same ``ParseError`` or
+    ``ValidationError`` as ``import_story`` would raise for it."""
+    story, source = new.story, new.source
+    _validate(story)
+    version = story.version if story.version is not None else 1
+    lang = normalise_language(story.language or language or source.language)
+    new.prepared = article_services.prepare_wire_story(
+        source=source, guid=story.identity_key(), fields=_article_fields(story, lang),
+        credits=[CreditInput(name=c.name[:200], role=c.role) for c in story.credits],
+        tags=story.keywords[:30], publish=publish, reason=f"Imported {source.code} {new.fmt} v{version}",
+    )
+    return new
+
+
+def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
+    """Create brand-new stories together: ``bulk_create_from_wire`` and one insert of their wire
+    items, in a fixed number of queries. All or nothing (an ``IntegrityError`` if another import
+    stored one of them meanwhile): the caller falls back to ``import_story`` one by one."""
+    if not batch:
+        return []
+    with transaction.atomic():
+        article_services.bulk_create_from_wire([n.prepared for n in batch])
+        rank = tag_order(name for n in batch for name in n.prepared.tag_names)
+        items = []
+        for n in batch:
+            story, article = n.story, n.prepared.article
+            items.append(WireItem(
+                source=n.source, guid=story.identity_key(),
+                version=story.version if story.version is not None else 1, version_at=story.version_at,
+                format=n.fmt, filename=n.filename[:500], checksum=n.checksum, raw_payload=n.raw,
+                parsed=story.as_json(), outcome=WireItem.Outcome.CREATED, article=article,
+                article_version=article.version, article_checksum=new_article_wire_checksum(n.prepared, rank),
+            ))
+        WireItem.objects.bulk_create(items)
+    return [ImportResult("created", item.article, item) for item in items]
 
 
 def import_story(
