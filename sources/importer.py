@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from articles.cache import coalesced_purges
 from sources import services
 from sources.models import ImportedFile
 from sources.wire import ParseError, detect_format, parse_bytes
-from sources.wire.base import ParsedStory
+from sources.wire.base import ParsedStory, content_checksum
 from sources.wire.registry import parser_fingerprint
 
 OUTCOMES = ("created", "updated", "unchanged", "waiting", "withdrawn", "stale", "failed")
@@ -71,13 +73,28 @@ def iter_inputs(paths: list[str]) -> Iterator[tuple[str, bytes | Exception]]:
                 yield str(file), ParseError(f"cannot read: {exc.strerror}")
 
 
-# A batch: this many files (or stories, whichever comes first) are looked up, parsed and committed
-# together, each story still failing alone (a savepoint of its own when it cannot go in the bulk insert).
+# A batch: this many files are looked up, parsed and committed together, each story still failing
+# alone (a savepoint of its own when it cannot go in the bulk insert).
 BATCH_FILES = 500
-BATCH_STORIES = 500
 
 
-@dataclass
+def parse_files(jobs: list[tuple[bytes, str, str]]) -> list:
+    """For each (bytes, format, name): (format found, [(story, story.as_json()) ...]) or the
+    ParseError for the whole file; a story the file could not give is its ParseError, with None.
+    No database: this runs in a worker process for large runs."""
+    out = []
+    for data, fmt, name in jobs:
+        try:
+            found, stories = parse_bytes(data, fmt=fmt, filename=name)
+        except ParseError as exc:
+            out.append(exc)
+            continue
+        out.append((found, [(story, None if isinstance(story, ParseError) else story.as_json())
+                            for story in stories]))
+    return out
+
+
+@dataclass(eq=False)
 class _File:
     name: str
     data: bytes | Exception
@@ -94,7 +111,7 @@ class _File:
         return self.whole
 
 
-@dataclass
+@dataclass(eq=False)
 class _Story:
     file: _File
     story: ParsedStory | ParseError
@@ -105,6 +122,7 @@ class _Story:
     counts_as: str = ""  # the outcome counted for it
     order: int = 0  # its place in the batch
     new: services.NewStory | None = None  # built for the bulk insert
+    parsed: dict | None = None  # story.as_json()
 
     def fail(self, message: str) -> None:
         self.error, self.result, self.counts_as = f"{self.file.name}: {message}", None, "failed"
@@ -136,14 +154,24 @@ def import_paths(
         source = resolve_source(source_code, language=language, report=report)
         batcher = _Batcher(source=source, fmt=fmt, language=language, publish=publish)
         batch: list[_File] = []
-        for index, (name, data) in enumerate(iter_inputs(paths), start=1):
-            if progress:
-                progress(index, name)
-            batch.append(_File(name, data))
-            if batcher.full(batch):
+        begun = None  # the batch being parsed while the one before it is stored
+        try:
+            for index, (name, data) in enumerate(iter_inputs(paths), start=1):
+                if progress:
+                    progress(index, name)
+                batch.append(_File(name, data))
+                if batcher.full(batch):
+                    batcher.parse_ahead()  # a large run
+                    ahead, batch = batcher.begin(batch), []
+                    if begun is not None:
+                        _merge(report, batcher.finish(begun))
+                    begun = ahead
+            if begun is not None:
+                _merge(report, batcher.finish(begun))
+            if batch:
                 _merge(report, batcher.run(batch))
-                batch = []
-        _merge(report, batcher.run(batch))
+        finally:
+            batcher.close()
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -186,7 +214,20 @@ class _Batcher:
         self.source, self.fmt, self.language, self.publish = source, fmt, language, publish
         self.sources: dict[str, object] = {}
         self.parser = parser_fingerprint()
-        self.pending_stories = 0
+        self.pool = None  # a process parsing the next batch while this one is stored (``parse_ahead``)
+
+    def parse_ahead(self) -> None:
+        """Parse in another process from now on (a large run: the next batch is parsed while this
+        one is written). Off with ``WIRE_IMPORT_PARSE_WORKERS = 0``."""
+        workers = getattr(settings, "WIRE_IMPORT_PARSE_WORKERS", 1)
+        if self.pool is None and workers > 0:
+            # fork: the parsers need nothing but their code; the child never touches the database.
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def full(self, batch: list[_File]) -> bool:
         return len(batch) >= BATCH_FILES
@@ -194,8 +235,11 @@ class _Batcher:
     def run(self, files: list[_File]) -> list[_File]:
         """Import these files in one transaction (their stories each failing alone); returns them,
         each with its report filled in, once committed (or rolled back with the dry run's)."""
-        if not files:
-            return files
+        return self.finish(self.begin(files))
+
+    def begin(self, files: list[_File]):
+        """Read errors, the files already imported whole (one query), and the parse started (in the
+        worker process when there is one): ``finish`` stores the batch."""
         live = []
         for file in files:
             if isinstance(file.data, Exception):
@@ -203,8 +247,16 @@ class _Batcher:
                 file.report.errors.append(f"{file.name}: {file.data}")
             else:
                 live.append(file)
-        live = self._skip_imported(live)
-        stories = self._parse(live)
+        live = self._skip_imported(live) if live else live
+        jobs = [(file.data, self.fmt, file.name) for file in live]
+        parsed = self.pool.submit(parse_files, jobs) if self.pool is not None and jobs else parse_files(jobs)
+        return files, live, parsed
+
+    def finish(self, begun) -> list[_File]:
+        files, live, parsed = begun
+        if not isinstance(parsed, list):
+            parsed = parsed.result()
+        stories = self._identify_all(live, parsed)
         self._store(stories)
         for file in files:
             for st in file.stories:
@@ -246,16 +298,15 @@ class _Batcher:
 
     # 2. Parse, and find each story's source and identity.
 
-    def _parse(self, files: list[_File]) -> list[_Story]:
+    def _identify_all(self, files: list[_File], parsed: list) -> list[_Story]:
         stories = []
-        for file in files:
-            try:
-                file.format, parsed = parse_bytes(file.data, fmt=self.fmt, filename=file.name)
-            except ParseError as exc:
+        for file, outcome in zip(files, parsed, strict=True):
+            if isinstance(outcome, ParseError):
                 file.report.counts["failed"] += 1
-                file.report.errors.append(f"{file.name}: {exc}")
+                file.report.errors.append(f"{file.name}: {outcome}")
                 continue
-            file.stories = [_Story(file, story) for story in parsed]
+            file.format, found = outcome
+            file.stories = [_Story(file, story, parsed=data) for story, data in found]
             for st in file.stories:
                 self._identify(st)
             stories.extend(file.stories)
@@ -280,7 +331,7 @@ class _Batcher:
                     self.sources[code] = found
                 story_source = self.sources[code]
             st.source = story_source
-            st.key = (story_source.pk, story.identity_key(), story.checksum())
+            st.key = (story_source.pk, story.identity_key(), content_checksum(st.parsed))
         except (ParseError, services.UnknownSourceCode) as exc:
             st.fail(str(exc))
 
@@ -321,14 +372,15 @@ class _Batcher:
         candidates = [st for st in stories
                       if identities[(st.key[0], st.key[1])] == 1 and st.story.status == ParsedStory.USABLE]
         seen = services.stored_identities({(st.key[0], st.key[1]) for st in candidates})
-        new, others = [], [st for st in stories if st not in candidates]
+        chosen = set(map(id, candidates))
+        new, others = [], [st for st in stories if id(st) not in chosen]
         for st in candidates:
             if (st.key[0], st.key[1]) in seen:
                 others.append(st)
                 continue
             raw = st.story.raw or st.file.raw_text()
             st.new = services.NewStory(story=st.story, source=st.source, fmt=st.file.format, raw=raw,
-                                       filename=st.file.name, checksum=st.key[2])
+                                       filename=st.file.name, checksum=st.key[2], parsed=st.parsed)
             try:
                 services.prepare_new_story(st.new, publish=self.publish, language=self.language)
             except (ParseError, ValidationError) as exc:

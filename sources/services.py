@@ -225,6 +225,7 @@ class NewStory:
     raw: str
     filename: str
     checksum: str
+    parsed: dict | None = None  # story.as_json(), when the caller has it
     prepared: article_services.NewWireStory | None = None
 
 
@@ -259,7 +260,7 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
                 source=n.source, guid=story.identity_key(),
                 version=story.version if story.version is not None else 1, version_at=story.version_at,
                 format=n.fmt, filename=n.filename[:500], checksum=n.checksum, raw_payload=n.raw,
-                parsed=story.as_json(), outcome=WireItem.Outcome.CREATED, article=article,
+                parsed=n.parsed if n.parsed is not None else story.as_json(), outcome=WireItem.Outcome.CREATED, article=article,
                 article_version=article.version, article_checksum=new_article_wire_checksum(n.prepared, rank),
             ))
         WireItem.objects.bulk_create(items)

@@ -272,3 +272,21 @@ def test_watch_moves_files_only_after_their_batch_is_committed(tmp_path, monkeyp
     assert sorted(seen) == [(f"{n:04d}.json", n != 5) for n in range(7)]
     assert len(list((tmp_path / "done").iterdir())) == 6
     assert (tmp_path / "failed" / "0005.json.error.txt").exists()
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_large_run_parses_the_next_batch_in_a_worker_process(tmp_path, monkeypatch, settings, workers):
+    """Batches of 4 files: the parse of each next batch runs in a worker process (or inline with
+    WIRE_IMPORT_PARSE_WORKERS = 0) while the one before is stored; the outcome is the same."""
+    monkeypatch.setattr(importer, "BATCH_FILES", 4)
+    settings.WIRE_IMPORT_PARSE_WORKERS = workers
+    folder = many(tmp_path / "in", 10)
+    (folder / "0006.json").write_bytes(b'{"uri": "urn:x", "headline": 5}')
+    (folder / "0007.json").write_bytes(ninjs(7, headline="x" * 301))
+    code, out, err = run(folder, "--source", "NRW", "--publish")
+    assert code == 1 and "created 8, updated 0, unchanged 0, failed 2" in out
+    assert "0006.json: " in err and "field headline" in err and "0007.json: story" in err
+    assert err.index("0006.json") < err.index("0007.json")
+    assert Article.objects.count() == 8
+    code, out, _ = run(folder, "--source", "NRW", "--publish")
+    assert "created 0, updated 0, unchanged 8, failed 2" in out
