@@ -257,10 +257,18 @@ _NEW_ARTICLE_UNCHECKED = ["slug", "search_vector", "language", "section", "sourc
                           "created_by", "modified_by", "locked_by"]
 
 
-def _new_article(*, user=None, now=None, **fields) -> Article:
-    """The unsaved, validated Article ``create_article`` inserts (no query): sanitised fields, slug,
-    publication times; a ``ValidationError`` for a bad field."""
-    fields = _clean_fields(fields)
+def clean_wire_text(fields: dict) -> dict:
+    """The sanitising ``create_article`` applies to these fields (no database: a worker process may
+    run it ahead). ``prepare_wire_story(..., cleaned=True)`` then skips it."""
+    return _clean_fields(fields)
+
+
+def _new_article(*, user=None, now=None, cleaned=False, **fields) -> Article:
+    """The unsaved, validated Article ``create_article`` inserts (no query): sanitised fields (unless
+    ``cleaned`` says ``clean_wire_text`` did it), slug, publication times; a ``ValidationError``
+    for a bad field."""
+    if not cleaned:
+        fields = _clean_fields(fields)
     fields.setdefault("slug", make_slug(fields.get("headline", "")))
     now = now or timezone.now()
     article = Article(created_by=user if user and user.is_authenticated else None, modified_at=now, **fields)
@@ -546,11 +554,11 @@ class NewWireStory:
 
 
 def prepare_wire_story(*, source, guid: str, fields: dict, credits, tags, publish: bool, reason: str,
-                       now=None) -> NewWireStory:
+                       now=None, cleaned=False) -> NewWireStory:
     """What ``create_from_wire`` would insert, checked without a query: the same sanitising, slug,
     publication times and field checks (the same ``ValidationError`` for a bad field)."""
     status = workflow.PUBLISHED if publish else workflow.DRAFT
-    article = _new_article(now=now, source=source, wire_guid=guid, status=status, **fields)
+    article = _new_article(now=now, cleaned=cleaned, source=source, wire_guid=guid, status=status, **fields)
     return NewWireStory(article=article, credits=list(credits), tags=_wanted_tags(tags), reason=reason)
 
 

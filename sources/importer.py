@@ -79,9 +79,9 @@ BATCH_FILES = 500
 
 
 def parse_files(jobs: list[tuple[bytes, str, str]]) -> list:
-    """For each (bytes, format, name): (format found, [(story, story.as_json()) ...]) or the
-    ParseError for the whole file; a story the file could not give is its ParseError, with None.
-    No database: this runs in a worker process for large runs."""
+    """For each (bytes, format, name): (format found, [(story, story.as_json(), its sanitised text
+    fields) ...]) or the ParseError for the whole file; a story the file could not give is its
+    ParseError, with Nones. No database: this runs in a worker process for large runs."""
     out = []
     for data, fmt, name in jobs:
         try:
@@ -89,8 +89,8 @@ def parse_files(jobs: list[tuple[bytes, str, str]]) -> list:
         except ParseError as exc:
             out.append(exc)
             continue
-        out.append((found, [(story, None if isinstance(story, ParseError) else story.as_json())
-                            for story in stories]))
+        out.append((found, [(story, None, None) if isinstance(story, ParseError) else
+                            (story, story.as_json(), services.clean_story_text(story)) for story in stories]))
     return out
 
 
@@ -123,6 +123,7 @@ class _Story:
     order: int = 0  # its place in the batch
     new: services.NewStory | None = None  # built for the bulk insert
     parsed: dict | None = None  # story.as_json()
+    cleaned: object = None  # services.clean_story_text(story)
 
     def fail(self, message: str) -> None:
         self.error, self.result, self.counts_as = f"{self.file.name}: {message}", None, "failed"
@@ -306,7 +307,7 @@ class _Batcher:
                 file.report.errors.append(f"{file.name}: {outcome}")
                 continue
             file.format, found = outcome
-            file.stories = [_Story(file, story, parsed=data) for story, data in found]
+            file.stories = [_Story(file, story, parsed=data, cleaned=cleaned) for story, data, cleaned in found]
             for st in file.stories:
                 self._identify(st)
             stories.extend(file.stories)
@@ -380,7 +381,8 @@ class _Batcher:
                 continue
             raw = st.story.raw or st.file.raw_text()
             st.new = services.NewStory(story=st.story, source=st.source, fmt=st.file.format, raw=raw,
-                                       filename=st.file.name, checksum=st.key[2], parsed=st.parsed)
+                                       filename=st.file.name, checksum=st.key[2], parsed=st.parsed,
+                                       cleaned=st.cleaned)
             try:
                 services.prepare_new_story(st.new, publish=self.publish, language=self.language)
             except (ParseError, ValidationError) as exc:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, BooleanField, F, Func, OuterRef, Subquery
 from django.db.models.functions import JSONObject
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import services as article_services
@@ -185,19 +186,26 @@ def imported_files(hashes, *, source: Source | None, parser: str) -> dict[tuple[
 
 
 def record_imported_files(rows: list[ImportedFile]) -> None:
-    """Remember files imported whole (``imported_files``). A record is a shortcut, never the truth:
-    if it cannot be written (a concurrent import wrote the same one), the stories still stand."""
+    """Remember files imported whole (``imported_files``), in one statement. A record is a shortcut,
+    never the truth: if it cannot be written, the stories still stand."""
     unique = {}
     for row in rows:
         unique[(row.sha256, row.source_id, row.format, row.parser)] = row
     if not unique:
         return
+    data = [{"sha256": r.sha256, "source_id": r.source_id, "format": r.format, "parser": r.parser,
+             "stories": r.stories, "items": r.wire_items} for r in unique.values()]
     try:
-        with transaction.atomic():
-            ImportedFile.objects.bulk_create(
-                list(unique.values()), update_conflicts=True,
-                unique_fields=["sha256", "source", "format", "parser"],
-                update_fields=["stories", "wire_items", "imported_at"],
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                """INSERT INTO sources_importedfile (sha256, source_id, format, parser, stories, wire_items, imported_at)
+                SELECT r.sha256, r.source_id, r.format, r.parser, r.stories,
+                       ARRAY(SELECT jsonb_array_elements_text(r.items)::bigint), %s
+                FROM jsonb_to_recordset(%s::jsonb)
+                     AS r(sha256 text, source_id bigint, format text, parser text, stories integer, items jsonb)
+                ON CONFLICT (sha256, source_id, format, parser) DO UPDATE
+                SET stories = EXCLUDED.stories, wire_items = EXCLUDED.wire_items, imported_at = EXCLUDED.imported_at""",
+                [timezone.now(), json.dumps(data)],
             )
     except IntegrityError:
         pass
@@ -226,6 +234,7 @@ class NewStory:
     filename: str
     checksum: str
     parsed: dict | None = None  # story.as_json(), when the caller has it
+    cleaned: dict | ValidationError | None = None  # clean_story_text(story), when the caller has it
     prepared: article_services.NewWireStory | None = None
 
 
@@ -236,12 +245,34 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
     _validate(story)
     version = story.version if story.version is not None else 1
     lang = normalise_language(story.language or language or source.language)
+    fields = _article_fields(story, lang)
+    if new.cleaned is not None:
+        if isinstance(new.cleaned, Exception):
+            raise new.cleaned
+        fields.update(new.cleaned)
+    else:
+        fields = article_services.clean_wire_text(fields)
     new.prepared = article_services.prepare_wire_story(
-        source=source, guid=story.identity_key(), fields=_article_fields(story, lang),
+        source=source, guid=story.identity_key(), fields=fields,
         credits=[CreditInput(name=c.name[:200], role=c.role) for c in story.credits],
         tags=story.keywords[:30], publish=publish, reason=f"Imported {source.code} {new.fmt} v{version}",
+        cleaned=True,
     )
     return new
+
+
+# The fields of ``_article_fields`` that ``clean_wire_text`` changes.
+CLEANED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet")
+
+
+def clean_story_text(story: ParsedStory) -> dict | ValidationError:
+    """The story's text fields as they will be stored (sanitised), or the ValidationError saying
+    why not; no database, so that a parse worker can do it ahead of ``prepare_new_story``."""
+    fields = _article_fields(story, "")
+    try:
+        return article_services.clean_wire_text({name: fields[name] for name in CLEANED_FIELDS})
+    except ValidationError as exc:
+        return exc
 
 
 def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:

@@ -290,3 +290,33 @@ def test_a_large_run_parses_the_next_batch_in_a_worker_process(tmp_path, monkeyp
     assert Article.objects.count() == 8
     code, out, _ = run(folder, "--source", "NRW", "--publish")
     assert "created 0, updated 0, unchanged 8, failed 2" in out
+
+
+def test_a_file_naming_its_agency_is_recorded_without_a_source_and_re_recorded():
+    path = fixture("newsml-g2", "item-v1.xml")
+    code, out, _ = run(path)
+    assert code == 0 and "created 1," in out
+    record = ImportedFile.objects.get()
+    assert record.source is None and record.format == "newsml-g2"
+    code, out, _ = run(path)
+    assert "unchanged 1," in out
+    WireItem.objects.all().delete()  # the record no longer holds: read again, and recorded afresh
+    code, out, _ = run(path)
+    assert "failed 0" in out and "unchanged 1," not in out
+    record = ImportedFile.objects.get()
+    assert record.wire_items == list(WireItem.objects.values_list("pk", flat=True))
+    code, out, _ = run(path, "--source", "NRW")  # another key: the same bytes with a named source
+    assert ImportedFile.objects.count() == 2
+
+
+def test_validation_errors_survive_the_trip_from_a_worker_process():
+    import pickle
+
+    from django.core.exceptions import ValidationError
+
+    from sources.wire import ParseError
+
+    exc = pickle.loads(pickle.dumps(ValidationError({"headline": "A story needs a headline."})))
+    assert exc.messages == ["A story needs a headline."]
+    err = pickle.loads(pickle.dumps(ParseError("too long", field="headline", line=3, story="Dam")))
+    assert str(err) == "line 3, story 'Dam', field headline: too long"
