@@ -562,6 +562,21 @@ def prepare_wire_story(*, source, guid: str, fields: dict, credits, tags, publis
     return NewWireStory(article=article, credits=list(credits), tags=_wanted_tags(tags), reason=reason)
 
 
+def _insert_articles(articles: list[Article]) -> None:
+    """``Article.objects.bulk_create(articles)``, reading back only the ids: not also the search
+    vector the database computes for each story (``GeneratedField`` is returned by default: a few
+    kilobytes a story to send, receive and keep, unused by the import). Uses the insert step of
+    Django's own ``bulk_create`` (``QuerySet._insert``)."""
+    queryset = Article.objects.all()
+    queryset._prepare_for_bulk_create(articles)
+    fields = [f for f in Article._meta.concrete_fields if not f.generated and not f.primary_key]
+    rows = queryset._insert(articles, fields=fields, returning_fields=[Article._meta.pk], using=queryset.db)
+    for article, (pk,) in zip(articles, rows, strict=True):
+        article.pk = pk
+        article._state.adding = False
+        article._state.db = queryset.db
+
+
 def bulk_create_from_wire(stories: list[NewWireStory]) -> list[Article]:
     """Insert many prepared new wire stories at once, with what ``create_from_wire`` writes for each
     (the article, its credits, tags, revision 1, the publish audit row, ``article_published`` after
@@ -572,7 +587,7 @@ def bulk_create_from_wire(stories: list[NewWireStory]) -> list[Article]:
     with transaction.atomic(savepoint=False):
         wanted = list(dict.fromkeys(n for s in stories for n in s.tags))
         found = resolve_tags(wanted)
-        Article.objects.bulk_create([s.article for s in stories])
+        _insert_articles([s.article for s in stories])
         credit_rows, links, revisions, audits = [], [], [], []
         through = Article.tags.through
         for s in stories:

@@ -354,6 +354,7 @@ class _Batcher:
         try:
             with coalesced_purges(), transaction.atomic():
                 if new:
+                    services.compress_with_lz4()
                     self._create_together(new, others)
                 for st in sorted(others, key=lambda st: st.order):
                     self._import_one(st)

@@ -211,6 +211,24 @@ def record_imported_files(rows: list[ImportedFile]) -> None:
         pass
 
 
+_LZ4: dict[str, bool] = {}
+
+
+def compress_with_lz4() -> None:
+    """For the rest of this transaction, compress new large values (wire payloads, parsed copies,
+    revision snapshots, bodies: several KB each) with lz4 instead of the default pglz, when the
+    server has it: about a quarter of the time to write a wire item or a revision. Readers see no
+    difference; the setting ends with the transaction."""
+    if connection.alias not in _LZ4:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+            row = cursor.fetchone()
+        _LZ4[connection.alias] = bool(row and row[0])
+    if _LZ4[connection.alias]:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
+
+
 def stored_identities(identities: set[tuple[int, str]]) -> set[tuple[int, str]]:
     """Which (source id, guid)s already have a wire item or an article: two queries for a batch."""
     if not identities:

@@ -65,6 +65,8 @@ def test_a_batch_writes_what_one_story_at_a_time_writes(tmp_path):
         assert item.article_checksum == services.article_wire_checksum(article)
     assert Tag.objects.count() == 4
     assert ImportedFile.objects.count() == 5
+    # the search vector is the database's (generated), though the insert did not read it back
+    assert Article.objects.filter(search_vector="paragraph").count() == 5
 
 
 def test_a_new_version_of_a_batch_created_story_applies(tmp_path):
