@@ -112,7 +112,7 @@ class ImportedFile(models.Model):
     sha256 = models.CharField(max_length=64)
     # The --source the file was imported with; null: the agency named in the file decided.
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    format = models.CharField(max_length=16, choices=WireItem.Format.choices)
+    format = models.CharField(max_length=16)  # as WireItem.format (no choices here: formats get added)
     # A fingerprint of the parsers' code (``sources.wire.registry.parser_fingerprint``): a parser
     # change may read the same bytes differently, so the file is read again.
     parser = models.CharField(max_length=16)
