@@ -564,19 +564,21 @@ def prepare_wire_story(*, source, guid: str, fields: dict, credits, tags, publis
     return NewWireStory(article=article, credits=list(credits), tags=_wanted_tags(tags), reason=reason)
 
 
-def _insert_articles(articles: list[Article]) -> None:
-    """``Article.objects.bulk_create(articles)``, reading back only the ids: not also the search
-    vector the database computes for each story (``GeneratedField`` is returned by default: a few
-    kilobytes a story to send, receive and keep, unused by the import). Uses the insert step of
-    Django's own ``bulk_create`` (``QuerySet._insert``)."""
-    queryset = Article.objects.all()
-    queryset._prepare_for_bulk_create(articles)
-    fields = [f for f in Article._meta.concrete_fields if not f.generated and not f.primary_key]
-    rows = queryset._insert(articles, fields=fields, returning_fields=[Article._meta.pk], using=queryset.db)
-    for article, (pk,) in zip(articles, rows, strict=True):
-        article.pk = pk
-        article._state.adding = False
-        article._state.db = queryset.db
+def insert_objects(objs: list) -> None:
+    """``bulk_create(objs)`` (one model) in one statement from one JSON array (``insert_rows``),
+    reading back only the ids: not also generated columns such as an article's search vector
+    (kilobytes a story, which Django's ``bulk_create`` returns and the import never reads)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    ids = insert_rows(model, [{f.attname: getattr(obj, f.attname) for f in fields} for obj in objs], returning=True)
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 @dataclass
@@ -593,17 +595,18 @@ class _NewCredit:
         return self.name
 
 
-def _insert_rows(model, rows: list[dict]) -> None:
+def insert_rows(model, rows: list[dict], *, returning=False) -> list[int]:
     """Insert many rows of ``model`` in one statement, the values sent as one JSON array and typed by
-    PostgreSQL (``jsonb_to_recordset``): for the rows an import writes by the thousand and never reads
-    back (credits, tag links, revisions, audit rows), without a model instance and an ORM compile
-    per row. A field a row leaves out takes its default (a callable default is called per row)."""
+    PostgreSQL (``jsonb_to_recordset``): for the rows an import writes by the thousand, without a model
+    instance and an ORM compile per row (the fields' own checks are for the caller to have run). A
+    field a row leaves out takes its default (a callable default is called per row). With
+    ``returning``, the new primary keys in the order of ``rows``."""
     if not rows:
-        return
+        return []
     fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key]
     data = []
-    for row in rows:
-        item = {}
+    for n, row in enumerate(rows):
+        item = {"_n": n}
         for f in fields:
             value = row[f.attname] if f.attname in row else f.get_default()
             item[f.column] = value.isoformat() if hasattr(value, "isoformat") else value
@@ -611,12 +614,13 @@ def _insert_rows(model, rows: list[dict]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     typed = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in fields)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
+           f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r(_n integer, {typed}) ORDER BY _n")
+    if returning:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
-            f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r({typed})",
-            [json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)],
-        )
+        cursor.execute(sql, [json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)])
+        return [row[0] for row in cursor.fetchall()] if returning else []
 
 
 def bulk_create_from_wire(stories: list[NewWireStory]) -> list[Article]:
@@ -629,7 +633,7 @@ def bulk_create_from_wire(stories: list[NewWireStory]) -> list[Article]:
     with transaction.atomic(savepoint=False):
         wanted = list(dict.fromkeys(n for s in stories for n in s.tags))
         found = resolve_tags(wanted)
-        _insert_articles([s.article for s in stories])
+        insert_objects([s.article for s in stories])
         now = timezone.now()
         credit_rows, links, revisions, audits = [], [], [], []
         for s in stories:
@@ -650,10 +654,10 @@ def bulk_create_from_wire(stories: list[NewWireStory]) -> list[Article]:
             if article.status == workflow.PUBLISHED:
                 audits.append({"article_id": article.pk, "actor_id": None, "action": "publish", "from_status": "",
                                "to_status": article.status, "message": s.reason, "created_at": now})
-        _insert_rows(ArticleCredit, credit_rows)
-        _insert_rows(Article.tags.through, links)
-        _insert_rows(Revision, revisions)
-        _insert_rows(AuditEntry, audits)
+        insert_rows(ArticleCredit, credit_rows)
+        insert_rows(Article.tags.through, links)
+        insert_rows(Revision, revisions)
+        insert_rows(AuditEntry, audits)
         for s in stories:
             if s.article.status == workflow.PUBLISHED:
                 signals.after_commit(signals.article_published, s.article)

@@ -312,7 +312,7 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
                 parsed=n.parsed if n.parsed is not None else story.as_json(), outcome=WireItem.Outcome.CREATED, article=article,
                 article_version=article.version, article_checksum=new_article_wire_checksum(n.prepared, rank),
             ))
-        WireItem.objects.bulk_create(items)
+        article_services.insert_objects(items)
     return [ImportResult("created", item.article, item) for item in items]
 
 
