@@ -10,13 +10,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 
 from articles.cache import coalesced_purges
 from sources import services
@@ -155,7 +155,10 @@ def import_paths(
         source = resolve_source(source_code, language=language, report=report)
         batcher = _Batcher(source=source, fmt=fmt, language=language, publish=publish)
         batch: list[_File] = []
-        begun = None  # the batch being parsed while the one before it is stored
+        # A large run is a pipeline: batch k+1 is parsed (worker process) while batch k is planned,
+        # and batch k is planned while batch k-1 is written (writer thread, its own connection).
+        begun = None  # parsing
+        writing = None  # the write of the batch before, if it runs in the writer thread
         try:
             for index, (name, data) in enumerate(iter_inputs(paths), start=1):
                 if progress:
@@ -163,12 +166,21 @@ def import_paths(
                 batch.append(_File(name, data))
                 if batcher.full(batch):
                     batcher.parse_ahead()  # a large run
+                    batcher.write_ahead()
                     ahead, batch = batcher.begin(batch), []
                     if begun is not None:
-                        _merge(report, batcher.finish(begun))
+                        planned = batcher.plan(begun)
+                        if writing is not None:
+                            _merge(report, writing.result())
+                        writing = batcher.submit_write(planned)
                     begun = ahead
             if begun is not None:
-                _merge(report, batcher.finish(begun))
+                planned = batcher.plan(begun)
+                if writing is not None:
+                    _merge(report, writing.result())
+                writing = batcher.submit_write(planned)
+            if writing is not None:
+                _merge(report, writing.result())
             if batch:
                 _merge(report, batcher.run(batch))
         finally:
@@ -216,6 +228,7 @@ class _Batcher:
         self.sources: dict[str, object] = {}
         self.parser = parser_fingerprint()
         self.pool = None  # a process parsing the next batch while this one is stored (``parse_ahead``)
+        self.writer = None  # a thread writing a batch while the next is planned (``write_ahead``)
 
     def parse_ahead(self) -> None:
         """Parse in another process from now on (a large run: the next batch is parsed while this
@@ -225,10 +238,32 @@ class _Batcher:
             # fork: the parsers need nothing but their code; the child never touches the database.
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
+    def write_ahead(self) -> None:
+        """Write batches in a thread of their own (its own database connection) while the next
+        batch is planned here: the writes, mostly waiting for PostgreSQL, overlap this process's
+        Python. Not inside a transaction (a dry run, or a test's): there, everything is written
+        here, in that transaction. Off with ``WIRE_IMPORT_WRITE_THREAD = False``."""
+        if self.writer is None and getattr(settings, "WIRE_IMPORT_WRITE_THREAD", True) \
+                and not transaction.get_connection().in_atomic_block:
+            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-write")
+
+    def submit_write(self, planned) -> Future:
+        """Write a planned batch: in the writer thread when there is one (the caller takes the
+        files from ``result()`` once committed), else here at once."""
+        if self.writer is not None:
+            return self.writer.submit(self.write, planned)
+        done = Future()
+        done.set_result(self.write(planned))
+        return done
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+        if self.writer is not None:
+            self.writer.submit(connections.close_all).result()  # the writer thread's connection
+            self.writer.shutdown()
+            self.writer = None
 
     def full(self, batch: list[_File]) -> bool:
         return len(batch) >= BATCH_FILES
@@ -254,11 +289,35 @@ class _Batcher:
         return files, live, parsed
 
     def finish(self, begun) -> list[_File]:
+        return self.write(self.plan(begun))
+
+    def plan(self, begun):
+        """Wait for the parse, identify the stories, find what is stored already (a few queries) and
+        build the brand-new stories in memory: everything but the writing."""
         files, live, parsed = begun
         if not isinstance(parsed, list):
             parsed = parsed.result()
         stories = self._identify_all(live, parsed)
-        self._store(stories)
+        todo = [st for st in stories if st.key is not None]
+        new, others = [], []
+        if todo:
+            known = services.unchanged_items({st.key for st in todo})
+            rest = []
+            for st in todo:
+                if st.key in known:
+                    st.done(services.ImportResult("unchanged", None, known[st.key]))
+                else:
+                    rest.append(st)
+            new, others = self._split_new(rest)
+        return files, stories, todo, new, others
+
+    def write(self, planned) -> list[_File]:
+        """Store a planned batch in one transaction (at most one page-cache purge, after the commit)
+        and fill in each file's report."""
+        files, stories, todo, new, others = planned
+        if todo:
+            with coalesced_purges():
+                self._store(stories, todo, new, others)
         for file in files:
             for st in file.stories:
                 file.report.counts[st.counts_as] += 1
@@ -339,26 +398,15 @@ class _Batcher:
     # 3. Store: one look-up for what is already there, brand-new stories inserted together, the
     # others one by one, each in a savepoint; one commit (and at most one page-cache purge).
 
-    def _store(self, stories: list[_Story]) -> None:
-        todo = [st for st in stories if st.key is not None]
-        if not todo:
-            return
-        known = services.unchanged_items({st.key for st in todo})
-        rest = []
-        for st in todo:
-            if st.key in known:
-                st.done(services.ImportResult("unchanged", None, known[st.key]))
-            else:
-                rest.append(st)
-        new, others = self._split_new(rest)
+    def _store(self, stories, todo, new, others) -> None:
         try:
-            with coalesced_purges(), transaction.atomic():
+            with transaction.atomic():
                 if new:
                     services.compress_with_lz4()
                     self._create_together(new, others)
                 for st in sorted(others, key=lambda st: st.order):
                     self._import_one(st)
-                self._record_files({st.file.name: st.file for st in stories}.values(), known)
+                self._record_files({id(st.file): st.file for st in stories}.values())
         except DatabaseError as exc:  # the commit itself failed: nothing of the batch is stored
             first = _first_line(exc)
             for st in todo:
@@ -427,7 +475,7 @@ class _Batcher:
         else:
             st.fail(f"story {story.headline[:60]!r}: not stored: {_first_line(exc)}")
 
-    def _record_files(self, files, known) -> None:
+    def _record_files(self, files) -> None:
         """Files all of whose stories are stored are recorded by their bytes' hash (``_skip_imported``)."""
         rows = []
         for file in files:

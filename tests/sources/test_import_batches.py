@@ -322,3 +322,33 @@ def test_validation_errors_survive_the_trip_from_a_worker_process():
     assert exc.messages == ["A story needs a headline."]
     err = pickle.loads(pickle.dumps(ParseError("too long", field="headline", line=3, story="Dam")))
     assert str(err) == "line 3, story 'Dam', field headline: too long"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path, monkeypatch):
+    """Outside a transaction, batches are written by a writer thread (its own connection) while the
+    next is parsed and planned: the same outcome, in order; one purge a batch."""
+    purges, threads = [], set()
+    monkeypatch.setattr(cache, "forget_generation", lambda: purges.append(1))
+    real_write = importer._Batcher.write
+
+    def write(self, planned):
+        import threading
+
+        threads.add(threading.current_thread().name)
+        return real_write(self, planned)
+
+    monkeypatch.setattr(importer._Batcher, "write", write)
+    monkeypatch.setattr(importer, "BATCH_FILES", 4)
+    folder = many(tmp_path / "in", 13)
+    (folder / "0005.json").write_bytes(ninjs(5, headline="x" * 301))
+    (folder / "0009.json").write_bytes(ninjs(1, version=2))  # v2 of a story of the batch before
+    code, out, err = run(folder, "--source", "NRW", "--publish")
+    assert code == 1 and "created 11, updated 1, unchanged 0, failed 1" in out
+    assert "0005.json: story" in err
+    assert any(name.startswith("import-write") for name in threads)
+    assert Article.objects.count() == 11 and WireItem.objects.count() == 12
+    assert Article.objects.get(wire_guid="urn:test:batch:1").revisions.count() == 2
+    assert len(purges) == 4  # 13 files in batches of 4
+    code, out, _ = run(folder, "--source", "NRW", "--publish")
+    assert "created 0, updated 0, unchanged 12, failed 1" in out
