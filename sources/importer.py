@@ -45,6 +45,38 @@ class Report:
         return f"{main}; {extra}" if extra else main
 
 
+def _files_under(root: Path) -> list[Path]:
+    """Every file under ``root`` (recursively, symlinked folders not followed, nothing hidden at any
+    level below it), in ``sorted(Path)`` order: what ``sorted(root.rglob("*"))`` filtered to visible
+    files gives, with one ``scandir`` a folder instead of a ``stat`` and a ``relative_to`` a file."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(folder: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            for entry in list(entries):
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    walk(entry.path, (*parts, entry.name))
+                elif entry.is_file():
+                    found.append(((*parts, entry.name), entry.path))
+
+    walk(str(root), ())
+    found.sort()
+    return [Path(path) for _, path in found]
+
+
+def _read(file: Path, limit: int) -> bytes | ParseError:
+    try:
+        with open(file, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                return ParseError(f"{size} bytes, larger than the limit of {limit}")
+            return handle.read()
+    except OSError as exc:
+        return ParseError(f"cannot read: {exc.strerror}")
+
+
 def iter_inputs(paths: list[str]) -> Iterator[tuple[str, bytes | Exception]]:
     """(name, bytes or the error reading it) for each file; folders recursively, '-' is standard input."""
     limit = settings.WIRE_MAX_FILE_BYTES
@@ -55,22 +87,14 @@ def iter_inputs(paths: list[str]) -> Iterator[tuple[str, bytes | Exception]]:
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not any(
-                part.startswith(".") for part in p.relative_to(path).parts))
+            files = _files_under(path)
         elif path.exists():
             files = [path]
         else:
             yield raw, ParseError("no such file or folder")
             continue
         for file in files:
-            try:
-                size = file.stat().st_size
-                if size > limit:
-                    yield str(file), ParseError(f"{size} bytes, larger than the limit of {limit}")
-                    continue
-                yield str(file), file.read_bytes()
-            except OSError as exc:
-                yield str(file), ParseError(f"cannot read: {exc.strerror}")
+            yield str(file), _read(file, limit)
 
 
 # A batch: this many files are looked up, parsed and committed together, each story still failing

@@ -164,7 +164,13 @@ def unchanged_items(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str
 # --- Batches: files recorded as imported, and brand-new stories inserted together -------------------
 
 
-def imported_files(hashes, *, source: Source | None, parser: str) -> dict[tuple[str, str], ImportedFile]:
+@dataclass(frozen=True)
+class KnownFile:
+    stories: int
+    wire_items: tuple[int, ...]
+
+
+def imported_files(hashes, *, source: Source | None, parser: str) -> dict[tuple[str, str], KnownFile]:
     """The files recorded as imported whole, by (sha256, format), among ``hashes``, for this
     ``--source`` (None: the agency named in the file) and parser code: one query for a batch. A
     record some of whose wire items are gone (deleted since) is left out."""
@@ -180,9 +186,10 @@ def imported_files(hashes, *, source: Source | None, parser: str) -> dict[tuple[
         ImportedFile.objects.filter(sha256__in=set(hashes), parser=parser)
         .filter(**({"source": source} if source is not None else {"source__isnull": True}))
         .annotate(present=present)
-        .only("sha256", "format", "stories", "wire_items")
+        .values_list("sha256", "format", "stories", "wire_items", "present")
     )
-    return {(r.sha256, r.format): r for r in rows if r.present == len(set(r.wire_items))}
+    return {(sha, fmt): KnownFile(stories, tuple(items))
+            for sha, fmt, stories, items, found in rows if found == len(set(items))}
 
 
 def record_imported_files(rows: list[ImportedFile]) -> None:

@@ -362,3 +362,19 @@ def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path
     assert len(purges) == 4  # 13 files in batches of 4
     code, out, _ = run(folder, "--source", "NRW", "--publish")
     assert "created 0, updated 0, unchanged 12, failed 1" in out
+
+
+def test_files_under_a_folder_are_those_rglob_gives_in_the_same_order(tmp_path):
+    from pathlib import Path
+
+    for name in ["b/2.xml", "b/10.xml", "a.json", "B/x", ".hidden/in.xml", "c/.dot.xml", "c/d/e.txt", "a b/ü.xml"]:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "c", target_is_directory=True)
+    (tmp_path / "file-link").symlink_to(tmp_path / "a.json")
+    (tmp_path / "broken").symlink_to(tmp_path / "nowhere")
+    expected = sorted(p for p in Path(tmp_path).rglob("*") if p.is_file() and not any(
+        part.startswith(".") for part in p.relative_to(tmp_path).parts))
+    assert importer._files_under(tmp_path) == expected
