@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, BooleanField, F, Func, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -214,7 +214,7 @@ def record_imported_files(rows: list[ImportedFile]) -> None:
                 SET stories = EXCLUDED.stories, wire_items = EXCLUDED.wire_items, imported_at = EXCLUDED.imported_at""",
                 [timezone.now(), json.dumps(data)],
             )
-    except IntegrityError:
+    except DatabaseError:  # e.g. a concurrent import's record: this one is only lost, not the stories
         pass
 
 
