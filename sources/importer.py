@@ -255,9 +255,12 @@ class _Batcher:
         self.writer = None  # a thread writing a batch while the next is planned (``write_ahead``)
 
     def parse_ahead(self) -> None:
-        """Parse in another process from now on (a large run: the next batch is parsed while this
-        one is written). Off with ``WIRE_IMPORT_PARSE_WORKERS = 0``."""
-        workers = getattr(settings, "WIRE_IMPORT_PARSE_WORKERS", 1)
+        """With ``WIRE_IMPORT_PARSE_WORKERS = N`` (default 0), parse in N other processes from now on
+        (a large run). Measured on the shared 2-core VM it did not pay: a wash for NITF, slower for
+        ninjs (the worker competes with PostgreSQL for the cores, and the stories cross a pipe);
+        the writer thread already overlaps this process's parsing with PostgreSQL's work. For a
+        machine with cores to spare."""
+        workers = getattr(settings, "WIRE_IMPORT_PARSE_WORKERS", 0)
         if self.pool is None and workers > 0:
             # fork: the parsers need nothing but their code; the child never touches the database.
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
