@@ -603,7 +603,8 @@ def insert_rows(model, rows: list[dict], *, returning=False) -> list[int]:
     ``returning``, the new primary keys in the order of ``rows``."""
     if not rows:
         return []
-    fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key
+              and not (f.has_db_default() and all(f.attname not in row for row in rows))]  # the database's
     data = []
     for n, row in enumerate(rows):
         item = {"_n": n}
