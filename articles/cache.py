@@ -19,7 +19,9 @@ so never an embargoed story (it answers 404 until the embargo lifts).
 
 import hashlib
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -85,8 +87,38 @@ def forget_generation() -> None:
     _seen.update(value=None, at=0.0)
 
 
+# ``coalesced_purges()``: while one is open in this thread, ``purge()`` only notes that a purge is due.
+_coalescing = threading.local()
+
+
+@contextmanager
+def coalesced_purges():
+    """Purge at most once for everything done inside: ``purge()`` calls (e.g. the ``article_published``
+    of each of 500 stories an import batch committed) are noted, and one purge runs on leaving the
+    outermost block, if any was asked for. Wrap the whole transaction, so that its after-commit
+    signals run inside; the purge then follows the commit, as each would have. Nothing is asked for
+    when the transaction rolls back (its after-commit signals never run)."""
+    depth = getattr(_coalescing, "depth", 0)
+    if depth == 0:
+        _coalescing.reasons = []
+    _coalescing.depth = depth + 1
+    try:
+        yield
+    finally:
+        _coalescing.depth = depth
+        if depth == 0:
+            reasons, _coalescing.reasons = _coalescing.reasons, []
+            if reasons:
+                more = f" and {len(reasons) - 1} more" if len(reasons) > 1 else ""
+                purge(f"{reasons[0]}{more}")
+
+
 def purge(reason: str = "") -> None:
-    """Make every cached page unreachable, at once here and within a second in every other process."""
+    """Make every cached page unreachable, at once here and within a second in every other process.
+    Inside ``coalesced_purges()`` it is noted and done once on leaving the block."""
+    if getattr(_coalescing, "depth", 0):
+        _coalescing.reasons.append(reason)
+        return
     from articles.models import SchedulerMark
 
     SchedulerMark.objects.bulk_create(

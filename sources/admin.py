@@ -10,7 +10,7 @@ from articles.models import Article
 from articles.sanitize import sanitize_html
 from articles.services import Refused, StaleVersion, record_refusal
 from sources import services
-from sources.models import Source, WireItem
+from sources.models import ImportedFile, Source, WireItem
 
 
 @admin.register(Source)
@@ -19,6 +19,24 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active", "language"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["code"]}
+
+
+@admin.register(ImportedFile)
+class ImportedFileAdmin(admin.ModelAdmin):
+    """Files imported whole, recognised by their bytes on re-import. Read-only; deleting a record only
+    makes the next import of that file parse it again."""
+
+    list_display = ["sha256", "source", "format", "stories", "imported_at"]
+    list_filter = ["source", "format"]
+    search_fields = ["sha256"]
+    show_full_result_count = False
+    readonly_fields = [f.name for f in ImportedFile._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(WireItem)

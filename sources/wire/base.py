@@ -8,7 +8,9 @@ known, the line) for anything it cannot read.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -26,6 +28,9 @@ class ParseError(Exception):
         self.line = line
         self.story = story
 
+    def __reduce__(self):  # picklable with its details (parsing may run in another process)
+        return (_parse_error, (self.message, self.field, self.line, self.story))
+
     def __str__(self):
         parts = []
         if self.line:
@@ -36,6 +41,10 @@ class ParseError(Exception):
             parts.append(f"field {self.field}")
         prefix = ", ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def _parse_error(message, field, line, story):
+    return ParseError(message, field=field, line=line, story=story)
 
 
 @dataclass
@@ -88,18 +97,35 @@ class ParsedStory:
         return "key:" + hashlib.sha256(basis.encode()).hexdigest()[:32]
 
     def as_json(self) -> dict:
-        data = dataclasses.asdict(self)
-        data.pop("line", None)
-        data.pop("raw", None)
-        for key, value in data.items():
+        """The content as JSON-ready values (``dataclasses.asdict`` without ``line`` and ``raw``,
+        times in ISO 8601), built field by field: asdict's deep copies were a tenth of an import."""
+        data = {}
+        for name in _content_fields():
+            value = getattr(self, name)
             if isinstance(value, datetime):
-                data[key] = value.isoformat()
+                value = value.isoformat()
+            elif isinstance(value, list):
+                value = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else
+                         v if isinstance(v, str | int | float | bool | None) else copy.deepcopy(v) for v in value]
+            elif isinstance(value, dict | tuple):
+                value = copy.deepcopy(value)
+            data[name] = value
         return data
 
     def checksum(self) -> str:
         """Of the parsed content, so that the same story re-sent with other bytes is still unchanged."""
-        payload = json.dumps(self.as_json(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return content_checksum(self.as_json())
+
+
+def content_checksum(data: dict) -> str:
+    """``ParsedStory.checksum()`` from its ``as_json()`` (when the caller has that already)."""
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@functools.cache
+def _content_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(ParsedStory) if f.name not in ("line", "raw"))
 
 
 class WireParser:

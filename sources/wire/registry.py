@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+from functools import cache
+from pathlib import Path
+
 from sources.wire.anpa import ANPAParser
 from sources.wire.base import ParsedStory, ParseError, WireParser
 from sources.wire.feeds import AtomParser, RSSParser
@@ -22,6 +27,7 @@ _PARSERS: list[WireParser] = [
 def register(parser: WireParser) -> None:
     """Add a format, ahead of the plain-text fallback."""
     _PARSERS.insert(len(_PARSERS) - 1, parser)
+    parser_fingerprint.cache_clear()
 
 
 def registered_formats() -> list[str]:
@@ -59,3 +65,18 @@ def parse_bytes(
     if fmt in ("auto", "", None):
         fmt = detect_format(data)
     return fmt, get_parser(fmt).parse(data, filename=filename)
+
+
+@cache
+def parser_fingerprint() -> str:
+    """A short hash of the code that turns bytes into stories (this package and every registered
+    parser's module): a file recorded as imported is read again after any change to it."""
+    files = {p.resolve() for p in Path(__file__).parent.glob("*.py")}
+    for parser in _PARSERS:
+        source = inspect.getsourcefile(type(parser))
+        if source:
+            files.add(Path(source).resolve())
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
