@@ -204,6 +204,9 @@ def parse_ninjs(data) -> ParsedStory:
     )
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 class NinjsParser(WireParser):
     format = "ninjs"
 
@@ -221,6 +224,11 @@ class NinjsParser(WireParser):
             raise ParseError(f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
         except RecursionError:
             raise ParseError("not valid JSON: nested too deeply") from None
+        if _SURROGATE_ESCAPE.search(text):  # "\ud800" alone is valid JSON but no character at all
+            try:
+                json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ParseError(f"not valid text: a lone surrogate escape (\\u{ord(exc.object[exc.start]):04x})") from None
         try:
             return [parse_ninjs(parsed)]
         except ParseError as exc:

@@ -124,6 +124,13 @@ def test_binary_and_truncated_and_empty():
     assert "not valid JSON" in str(parse_error(b'{"uri": "x", "headline": '))
 
 
+def test_lone_surrogate_escape_in_json_is_an_error_not_a_crash():
+    error = parse_error(b'{"uri": "urn:x:1", "headline": "Dam \\ud800 fills", "body_html": "<p>x</p>"}')
+    assert "lone surrogate" in str(error)
+    _, (story,) = parse_bytes(b'{"uri": "urn:x:2", "headline": "Smile \\ud83d\\ude00", "body_text": "x"}')
+    assert story.headline == "Smile \U0001f600"  # an escaped pair is one character, and fine
+
+
 def test_deeply_nested_json_is_an_error_not_a_crash():
     assert "JSON" in str(parse_error(b'{"uri": "x", "headline": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"))
 
