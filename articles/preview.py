@@ -47,7 +47,9 @@ def render_preview(request, article: Article):
     # In the site's language, as readers will see it, even from the desk (newsroom/middleware.py).
     with translation.override(settings.LANGUAGE_CODE):
         story, around = preview_parts(article)
-        context = {"story": story, "around": around, "is_preview": True, "preview_language": ui_language(article.language)}
+        context = {"story": story, "around": around, "is_preview": True}
+        # The banner is the story's, like its other labels.
+        context["preview_language"] = ui_language(article.language)
         response = render(request, "articles/story.html", context)
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
