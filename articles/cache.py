@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -163,8 +163,11 @@ def public_params(request) -> dict[str, str]:
 
 
 def _page_key(request, gen: int) -> str:
+    """Host, path, the parameters the page reads and the language it is rendered in: a page's language
+    depends on settings alone (``LANGUAGE_CODE``; no negotiation), but a copy made under one language
+    (before a deploy that changes it, in a shared cache) is never served under another."""
     params = urlencode(sorted(public_params(request).items()))
-    raw = f"{request.get_host()}|{request.path}|{params}"
+    raw = f"{request.get_host()}|{request.path}|{params}|{translation.get_language()}"
     return f"newsroom:page:{gen}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 

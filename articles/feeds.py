@@ -1,4 +1,7 @@
-"""RSS 2.0 and Atom feeds with Django's syndication framework, all built on ``published()``."""
+"""RSS 2.0 and Atom feeds with Django's syndication framework, all built on ``published()``.
+
+Their titles and descriptions are in the site's language (``LANGUAGE_CODE``, which is also the feed's
+``language``); each story keeps its own words."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -6,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
 from articles.models import Article, Correction, Tag
 from articles.seo import absolute
@@ -21,13 +25,13 @@ class StoryFeed(Feed):
     description_template = None
 
     def title(self, obj=None):
-        return f"{settings.SITE_NAME}: latest stories"
+        return gettext("%(site)s: latest stories") % {"site": settings.SITE_NAME}
 
     def link(self, obj=None):
         return reverse("articles:home")
 
     def description(self, obj=None):
-        return f"The latest stories from {settings.SITE_NAME}."
+        return gettext("The latest stories from %(site)s.") % {"site": settings.SITE_NAME}
 
     def stories(self, obj):
         return Article.objects.published()
@@ -94,7 +98,7 @@ class SectionFeed(StoryFeed):
         return obj.get_absolute_url()
 
     def description(self, obj=None):
-        return f"The latest stories in {obj.name}."
+        return gettext("The latest stories in %(section)s.") % {"section": obj.name}
 
     def stories(self, obj):
         return Article.objects.published().filter(section=obj)
@@ -115,7 +119,7 @@ class TagFeed(StoryFeed):
         return obj.get_absolute_url()
 
     def description(self, obj=None):
-        return f"The latest stories tagged {obj.name}."
+        return gettext("The latest stories tagged %(tag)s.") % {"tag": obj.name}
 
     def stories(self, obj):
         return Article.objects.published().filter(tags=obj)
@@ -136,7 +140,7 @@ class AuthorFeed(StoryFeed):
         return obj.get_absolute_url()
 
     def description(self, obj=None):
-        return f"The latest stories by {obj.display_name}."
+        return gettext("The latest stories by %(name)s.") % {"name": obj.display_name}
 
     def stories(self, obj):
         return Article.objects.published().by_author(obj)
@@ -150,13 +154,13 @@ class CorrectionsFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def title(self, obj=None):
-        return f"{settings.SITE_NAME}: corrections"
+        return gettext("%(site)s: corrections") % {"site": settings.SITE_NAME}
 
     def link(self, obj=None):
         return reverse("articles:corrections")
 
     def description(self, obj=None):
-        return "Corrections, clarifications and editor's notes to our stories."
+        return gettext("Corrections, clarifications and editor’s notes to our stories.")
 
     def items(self, obj=None):
         return (
@@ -166,7 +170,9 @@ class CorrectionsFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"{item.get_kind_display()}: {item.article.headline}"
+        from articles.templatetags.news import correction_kind
+
+        return f"{correction_kind(item.kind)}: {item.article.headline}"
 
     def item_description(self, item):
         return item.text

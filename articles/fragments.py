@@ -41,10 +41,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from articles.languages import text_direction
+from articles.languages import text_direction, ui_language
 
 ENTRY_KEY = "newsroom:story:{pk}"
 TEMPLATES = (
@@ -96,6 +96,34 @@ def templates_digest(names: tuple[str, ...]) -> str:
     engine = engines["django"].engine
     sources = [engine.get_template(name).source for name in names]
     return hashlib.blake2b("\0".join(sources).encode(), digest_size=6).hexdigest()
+
+
+@functools.cache
+def catalogues_digest() -> str:
+    """A digest of the project's compiled catalogues (``LOCALE_PATHS``), read once per process: a deploy
+    that changes a translation never reads fragments rendered with the old one from a shared cache."""
+    from pathlib import Path
+
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in getattr(settings, "LOCALE_PATHS", ()):
+        for path in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def language_key() -> str:
+    """The active language and the catalogues' digest, for the key of anything rendered with translated
+    strings: a fragment rendered in one language is never served in another (the page's language
+    depends only on settings: ``LANGUAGE_CODE``, no negotiation), nor after its translations changed."""
+    return f"{translation.get_language()}.{catalogues_digest()}"
+
+
+def entry_key(pk: int) -> str:
+    """The cache key of story ``pk``'s entry: its id, the templates' digest and the active (the site's)
+    language with the catalogues' digest. The story's own language needs no place in it (it is part of
+    the story), but a story in a language the site has no catalogue for takes the site's labels
+    (``languages.ui_language``)."""
+    return f"{ENTRY_KEY.format(pk=pk)}:{templates_digest(TEMPLATES)}:{language_key()}"
 
 
 def fragment_seconds() -> int:
@@ -181,18 +209,23 @@ def _safe(template: str, context: dict):
 
 
 def render_story(article) -> dict:
-    """The ``story`` fragment of a story loaded with ``for_story_page()`` (no query)."""
+    """The ``story`` fragment of a story loaded with ``for_story_page()`` (no query). Its labels ("By",
+    "Updated", "Corrections"...) are in the story's language (``ui_language``), whatever the site's."""
     from articles.querysets import story_corrections, story_tags
 
     corrections = story_corrections(article)
     context = _context(article=article, corrections=corrections)
+    with translation.override(ui_language(article.language)):
+        head = _safe("articles/story/head.html", context)
+        top = _safe("articles/story/top.html", context)
+        bottom = _safe("articles/story/bottom.html", context)
     return {
         "language": article.language,
         "direction": text_direction(article.language),
         "title": article.seo_title or article.headline,
-        "head": _safe("articles/story/head.html", context),
-        "top": _safe("articles/story/top.html", context),
-        "bottom": _safe("articles/story/bottom.html", context),
+        "head": head,
+        "top": top,
+        "bottom": bottom,
         "latest_correction": max((c.created_at for c in corrections), default=None),
         # What ``around`` needs when it must be rebuilt while ``story`` is still current.
         "section_id": article.section_id,
@@ -201,12 +234,15 @@ def render_story(article) -> dict:
 
 
 def render_around(article, translation_links, related) -> dict:
+    """The ``around`` fragment: "Also in" and the "Related stories" heading in the story's language (the
+    related teasers carry their own ``lang`` and name their dates in it)."""
     context = _context(article=article, translation_links=translation_links or [], related=related)
-    return {
-        "hreflang": _safe("articles/story/hreflang.html", context),
-        "translations": _safe("articles/story/translations.html", context),
-        "related": _safe("articles/story/related.html", context),
-    }
+    with translation.override(ui_language(article.language)):
+        return {
+            "hreflang": _safe("articles/story/hreflang.html", context),
+            "translations": _safe("articles/story/translations.html", context),
+            "related": _safe("articles/story/related.html", context),
+        }
 
 
 def preview_parts(article) -> tuple[dict, dict]:
@@ -241,7 +277,7 @@ def story_page(pk: int) -> Found | None:
     from articles.cache import generation
     from articles.models import Article
 
-    key = f"{ENTRY_KEY.format(pk=pk)}:{templates_digest(TEMPLATES)}"
+    key = entry_key(pk)
     entry = cache.get(key)
     current = generation()
     same_generation = entry is not None and entry["generation"] == current

@@ -26,6 +26,23 @@ LANGUAGE_NAMES = {
 # Languages offered in the admin's select; any valid code is still accepted from the wire.
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
+# Each language named in itself, for readers: a link or option to another language is marked up with
+# that language (``lang``), and a reader looks for the name of their own language written in it.
+ENDONYMS = {
+    "en": "English",
+    "ckb": "کوردی",
+    "ku": "Kurdî",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "tr": "Türkçe",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+    "nb": "Norsk bokmål",
+    "zh": "中文",
+}
+
 
 def normalise_language(code: str | None, default: str = "en") -> str:
     """``EN_us`` -> ``en-US``; empty -> default."""
@@ -55,3 +72,22 @@ def text_direction(code: str) -> str:
 def language_name(code: str) -> str:
     code = normalise_language(code)
     return LANGUAGE_NAMES.get(code, LANGUAGE_NAMES.get(code.split("-")[0], code))
+
+
+def endonym(code: str) -> str:
+    """The language's name in itself (``ckb`` -> ``کوردی``); the English name where none is known."""
+    code = normalise_language(code)
+    return ENDONYMS.get(code, ENDONYMS.get(code.split("-")[0], language_name(code)))
+
+
+def ui_language(code: str | None) -> str:
+    """The language in which the reader-facing labels around a story in ``code`` are written: the
+    site language (``settings.LANGUAGES``) it is a variant of (``en-US`` -> ``en``, ``ar-IQ`` ->
+    ``ar``), else the site's own (``LANGUAGE_CODE``) for a language the site has no catalogue for."""
+    from django.conf import settings
+    from django.utils.translation import get_supported_language_variant
+
+    try:
+        return get_supported_language_variant(normalise_language(code, default=settings.LANGUAGE_CODE))
+    except LookupError:
+        return settings.LANGUAGE_CODE

@@ -14,10 +14,11 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from articles.fragments import preview_parts
+from articles.languages import ui_language
 from articles.models import Article
 
 SALT = "articles.preview"
@@ -43,8 +44,13 @@ def render_preview(request, article: Article):
     if article.publish_at is None:  # a draft: shown as it would be if published now (never saved)
         article.publish_at = timezone.now()
     article.first_published_at = article.first_published_at or article.publish_at
-    story, around = preview_parts(article)
-    response = render(request, "articles/story.html", {"story": story, "around": around, "is_preview": True})
+    # In the site's language, as readers will see it, even from the desk (newsroom/middleware.py).
+    with translation.override(settings.LANGUAGE_CODE):
+        story, around = preview_parts(article)
+        context = {"story": story, "around": around, "is_preview": True}
+        # The banner is the story's, like its other labels.
+        context["preview_language"] = ui_language(article.language)
+        response = render(request, "articles/story.html", context)
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 
 from articles import fragments
 from articles.cache import public_page, set_last_modified
@@ -136,7 +137,7 @@ def search(request):
     languages = dict(LANGUAGE_CHOICES)
     context = {"q": text, "language": language, "section_slug": section_slug, "languages": LANGUAGE_CHOICES}
     if len(text) > SEARCH_MAX_LENGTH:
-        context["error"] = f"Please search with at most {SEARCH_MAX_LENGTH} characters."
+        context["error"] = gettext("Please search with at most %(max)s characters.") % {"max": SEARCH_MAX_LENGTH}
         return render(request, "articles/search.html", context, status=400)
     if language and language not in languages:
         language = context["language"] = ""

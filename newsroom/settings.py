@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.desk_language",  # /admin/ in DESK_LANGUAGE_CODE; no negotiation anywhere
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +70,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
@@ -107,8 +109,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The public site's own language: its header, footer, listings, search and error pages, and <html lang dir>
+# of every page that is not a story. A story's labels ("By", "Updated", "Related stories"...) are in the
+# story's language. No negotiation (no LocaleMiddleware): a page's language depends only on its URL and
+# these settings, so the page and fragment caches stay correct. Catalogues: locale/ (README, "Languages").
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", "English"), ("ckb", "Kurdish (Sorani)"), ("ar", "Arabic")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The desk (/admin/) is in this language whatever the site's (newsroom/middleware.py).
+DESK_LANGUAGE_CODE = env("DESK_LANGUAGE_CODE", default="en")
 TIME_ZONE = env("TIME_ZONE", default="Asia/Baghdad")  # Erbil, Baghdad: UTC+3, no daylight saving
 USE_I18N = True
 USE_TZ = True

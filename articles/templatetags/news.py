@@ -2,37 +2,58 @@ from django import template
 from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html
 from django.utils.text import get_text_list
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from articles.languages import language_name, text_direction
+from articles.languages import endonym, text_direction
 
 register = template.Library()
 
+# The phrase before the names of each credit role, for readers: translated when shown, in the language
+# active then (the story's, articles/fragments.py). The model's role labels are the desk's.
 ROLE_PHRASES = {
-    "writer": "By",
-    "reporting": "Reporting by",
-    "additional": "Additional reporting by",
-    "editing": "Editing by",
-    "translation": "Translation by",
-    "photo": "Photos by",
+    "writer": pgettext_lazy("credit", "By"),
+    "reporting": pgettext_lazy("credit", "Reporting by"),
+    "additional": pgettext_lazy("credit", "Additional reporting by"),
+    "editing": pgettext_lazy("credit", "Editing by"),
+    "translation": pgettext_lazy("credit", "Translation by"),
+    "photo": pgettext_lazy("credit", "Photos by"),
+}
+
+# Correction kinds as readers see them (the model's labels are the desk's, and changing them would
+# change the model's choices): translated at display time.
+CORRECTION_KINDS = {
+    "correction": pgettext_lazy("correction kind", "Correction"),
+    "clarification": pgettext_lazy("correction kind", "Clarification"),
+    "update": pgettext_lazy("correction kind", "Update"),
+    "editors_note": pgettext_lazy("correction kind", "Editor's note"),
 }
 
 
 @register.simple_tag
 def credit_groups(article):
-    """[("By", [credit, ...]), ("Editing by", [...])] in role order, from the prefetched credits."""
+    """[("By", [credit, ...]), ("Editing by", [...])] in role order, from the prefetched credits; each
+    phrase in the active language."""
     groups: dict[str, list] = {}
     for credit in article.credits.all():
         groups.setdefault(credit.role, []).append(credit)
-    return [(ROLE_PHRASES.get(role, role), credits) for role, credits in groups.items()]
+    return [(str(ROLE_PHRASES.get(role, role)), credits) for role, credits in groups.items()]
+
+
+@register.filter
+def correction_kind(kind):
+    """A correction's kind (``correction``, ``editors_note``...) for readers, in the active language."""
+    label = CORRECTION_KINDS.get(kind)
+    return str(label) if label is not None else kind.replace("_", " ").capitalize()
 
 
 def _cached_include(context, name: str, key: str):
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
 
-    from articles.fragments import templates_digest
+    from articles.fragments import language_key, templates_digest
 
-    key = f"{key}:{templates_digest((name,))}"  # a deploy that changes the template changes the key
+    # A deploy that changes the template or a translation changes the key; so does the language.
+    key = f"{key}:{templates_digest((name,))}:{language_key()}"
     html = cache.get(key)
     if html is None:
         html = context.template.engine.get_template(name).render(context)
@@ -46,14 +67,15 @@ _HEAD_LINKS: dict = {}
 @register.simple_tag(takes_context=True)
 def site_head_links(context):
     """``includes/head_links.html`` (fonts, stylesheet, icon, feeds): the same on every page for the
-    life of the process (the static manifest and the URLconf are fixed), so kept in the process, never
-    in a shared cache where a deploy's new static names would not reach it."""
+    life of the process (the static manifest, the URLconf and the catalogues are fixed), so kept in the
+    process, never in a shared cache where a deploy's new static names would not reach it; one copy a
+    language (the feeds' titles are translated)."""
     from django.conf import settings
     from django.urls import get_urlconf
     from django.utils.safestring import mark_safe
 
     key = (context.get("SITE_NAME"), settings.STATIC_URL, str(settings.STORAGES.get("staticfiles")), get_urlconf(),
-           settings.ROOT_URLCONF)
+           settings.ROOT_URLCONF, translation.get_language())
     if key not in _HEAD_LINKS:
         html = context.template.engine.get_template("includes/head_links.html").render(context)
         _HEAD_LINKS[key] = str(html)
@@ -62,8 +84,8 @@ def site_head_links(context):
 
 @register.simple_tag(takes_context=True)
 def site_header(context):
-    """``includes/header.html``, rendered once per page-cache generation and current section (the
-    navigation changes only with a purge); a search page (``q``) renders it each time."""
+    """``includes/header.html``, rendered once per page-cache generation, current section and language
+    (the navigation changes only with a purge); a search page (``q``) renders it each time."""
     from articles.cache import generation
 
     section = context.get("section")
@@ -76,7 +98,7 @@ def site_header(context):
 
 @register.simple_tag(takes_context=True)
 def site_footer(context):
-    """``includes/footer.html``, rendered once a year (it shows the year and fixed links)."""
+    """``includes/footer.html``, rendered once a year and language (it shows the year and fixed links)."""
     from django.utils import timezone
 
     return _cached_include(context, "includes/footer.html", f"newsroom:footer:{timezone.localdate().year}")
@@ -94,7 +116,7 @@ def nav_items(context, section=None):
 
 @register.filter
 def join_names(credits):
-    return get_text_list([c.display_name for c in credits], "and")
+    return get_text_list([c.display_name for c in credits], gettext_lazy("and"))
 
 
 @register.filter
@@ -104,7 +126,8 @@ def direction(language):
 
 @register.filter
 def language_label(language):
-    return language_name(language)
+    """The language's name in itself (``ckb`` -> ``کوردی``): links to translations carry its ``lang``."""
+    return endonym(language)
 
 
 # --- Public site (issue 5) -----------------------------------------------------------------------

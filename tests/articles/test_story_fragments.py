@@ -38,8 +38,7 @@ def html(client, article):
 
 
 def cached_entry(article):
-    key = f"{fragments.ENTRY_KEY.format(pk=article.pk)}:{fragments.templates_digest(fragments.TEMPLATES)}"
-    return cache.get(key)
+    return cache.get(fragments.entry_key(article.pk))
 
 
 def test_a_current_fragment_costs_one_query_and_gives_the_same_page(client, story, django_assert_num_queries):

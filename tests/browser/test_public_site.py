@@ -187,8 +187,35 @@ def test_sorani_story(live_server, site, viewport, request, screenshot):
     )
     assert loaded >= 1
     assert page.locator('link[hreflang="en"]').count() == 1
+    # the story's labels in Sorani; the site's chrome in its own language (English), left to right
+    credits = page.locator(".credits").inner_text()
+    assert credits.startswith("ڕاپۆرتی Shilan Aziz") and "وەرگێڕانی Karwan Ali" in credits
+    assert page.locator(".translations").inner_text().startswith("بە زمانەکانی تر:")
+    masthead = page.locator(".masthead")
+    assert masthead.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    assert masthead.get_by_role("button").inner_text() == "Search"
     no_horizontal_overflow(page)
     shoot(page, screenshot, f"story-ckb-{viewport}")
+
+
+def test_a_sorani_site(live_server, site, settings, page, phone_page, screenshot):
+    """LANGUAGE_CODE=ckb: the chrome in Sorani, right to left; an English story keeps its English labels."""
+    settings.LANGUAGE_CODE = "ckb"
+    page.goto(live_server.url + "/")
+    html = page.locator("html")
+    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ckb"
+    masthead = page.locator(".masthead")
+    assert masthead.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert masthead.get_by_role("button").inner_text() == "گەڕان"
+    assert page.locator("nav[aria-label=بەشەکان]").count() == 1
+    no_horizontal_overflow(page)
+    shoot(page, screenshot, "home-ckb-site-desktop")
+    phone_page.goto(live_server.url + site["english"].get_absolute_url())
+    assert phone_page.locator("html").get_attribute("dir") == "ltr"
+    assert phone_page.locator(".credits").inner_text().startswith("Reporting by Shilan Aziz")
+    assert phone_page.locator(".masthead").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    no_horizontal_overflow(phone_page)
+    shoot(phone_page, screenshot, "story-en-ckb-site-phone")
 
 
 def test_author_and_search(live_server, site, page, phone_page, screenshot):
