@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import models
+from django.db import connections, models
 from django.db.models import Func, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
@@ -165,8 +165,9 @@ class ArticleQuerySet(models.QuerySet):
         4 KB vector is read to rank), then newest first. A story that matches only in its text ranks
         below every headline or standfirst match.
 
-        The candidate query is compiled once here and passed on as SQL, so the paginator's count and
-        the page itself do not each compile its branches again.
+        Two steps: ``search()`` runs the candidate query at once (one query, the ids of at most
+        ``SEARCH_WINDOW`` stories) and returns a queryset of those ids, ranked, with snippets; the
+        paginator's count and the page read them by primary key.
         """
         words = re.findall(r"\w+", text)[:8]
         arabic_script = bool(ARABIC_SCRIPT.search(text))
@@ -202,7 +203,7 @@ class ArticleQuerySet(models.QuerySet):
         parts = [branch(_and(in_head, window)) for window in windows]
         if '"' in text:
             # A phrase needs the word positions, so each story that has all the words costs a read of
-            # its 4 KB vector. In the text, look for the phrase only among the newest SEARCH_WINDOW
+            # its 4 KB vector. In the text, look for the phrase only among the newest PHRASE_WINDOW
             # stories that contain all its words (found, like the rest, window by window).
             loose_text = re.sub(r'-\s*"[^"]*"?', " ", text).replace('"', " ")
             loose = (
@@ -210,14 +211,19 @@ class ArticleQuerySet(models.QuerySet):
                 "|| websearch_to_tsquery('simple'::regconfig, %s))",
                 [loose_text, loose_text],
             )
-            newest_sql, newest_params = _union([branch(_and(loose, window)) for window in windows])
+            newest_sql, newest_params = _union(
+                [branch(_and(loose, window), PHRASE_WINDOW) for window in windows], PHRASE_WINDOW
+            )
             among = (f"{table}.\"id\" = ANY(ARRAY({newest_sql}))", newest_params)
             parts.append(branch(_and(among, in_text, _not(in_head))))
         else:
             parts += [branch(_and(in_text, _not(in_head), window)) for window in windows]
         if arabic_script:
+            # The last resort, reached only when the steps above found too few: a headline word like
+            # the reader's (an inflected form the prefix does not reach). One branch: a word that gets
+            # this far is rare.
             trigram = (f"{table}.\"headline\" %%> %s", [text])
-            parts += [branch(_and(trigram, _not(in_text), window)) for window in windows]
+            parts.append(branch(_and(trigram, _not(in_text))))
         candidates_sql, candidates_params = _union(parts)
 
         # RawSQL below (noqa S611): the SQL text is constant or compiled by Django; whatever the reader
@@ -242,8 +248,13 @@ class ArticleQuerySet(models.QuerySet):
             [*query_params, *query_params, SNIPPET_OPTIONS],
             output_field=models.TextField(),
         )
+        # One query chooses the candidates, now: the paginator's count and the page then read at most
+        # SEARCH_WINDOW stories by primary key instead of each running the candidate query again.
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(candidates_sql, candidates_params)
+            ids = [row[0] for row in cursor.fetchall()]
         return (
-            qs.filter(pk__in=RawSQL(candidates_sql, candidates_params))  # noqa: S611
+            qs.filter(pk__in=ids)
             .defer("search_vector", "search_head")
             .annotate(rank=rank, snippet=snippet)
             .order_by("-rank", "-publish_at", "-id")
@@ -251,6 +262,8 @@ class ArticleQuerySet(models.QuerySet):
 
 
 SEARCH_WINDOW = 100  # the most stories a search returns (5 pages of 20)
+# A quoted phrase is looked for in story text among the newest PHRASE_WINDOW stories with all its words.
+PHRASE_WINDOW = 300
 # Candidates are looked for in the last week first, then the last quarter, then the rest of the archive.
 SEARCH_RECENT_WINDOWS = (timedelta(days=7), timedelta(days=90))
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
@@ -265,11 +278,11 @@ def _and(*conditions):
     return " AND ".join(f"({sql})" for sql, _ in conditions), [p for _, params in conditions for p in params]
 
 
-def _union(branches):
-    """Newest-first branches, concatenated, at most SEARCH_WINDOW rows: PostgreSQL stops running
-    branches once it has that many."""
+def _union(branches, limit=None):
+    """Newest-first branches, concatenated, at most ``limit`` (SEARCH_WINDOW) rows: PostgreSQL stops
+    running branches once it has that many."""
     sql = " UNION ALL ".join(f"({sql})" for sql, _ in branches) + " LIMIT %s"
-    return sql, [p for _, params in branches for p in params] + [SEARCH_WINDOW]
+    return sql, [p for _, params in branches for p in params] + [limit or SEARCH_WINDOW]
 
 
 def _not(condition):
@@ -292,11 +305,11 @@ def _branch_builder(qs):
     split = before.count("%s")
     order = ' ORDER BY "articles_article"."publish_at" DESC, "articles_article"."id" DESC LIMIT %s'
 
-    def branch(condition):
+    def branch(condition, limit=None):
         condition_sql, condition_params = condition
         return (
             f"{before}({condition_sql}){after}{order}",
-            [*params[:split], *condition_params, *params[split:], SEARCH_WINDOW],
+            [*params[:split], *condition_params, *params[split:], limit or SEARCH_WINDOW],
         )
 
     return branch

@@ -29,18 +29,6 @@ class Migration(migrations.Migration):
             model_name='article',
             index=django.contrib.postgres.indexes.GinIndex(fields=['search_head'], name='article_search_head_idx'),
         ),
-        # The planner's row estimates for "vector @@ query" come from the most common lexemes ANALYZE
-        # keeps: 10 x the statistics target. The default (100) keeps 1,000 of a vocabulary of tens of
-        # thousands and guesses the rest, which made it walk the date index for rare words. Then
-        # analyze, so that the new column has statistics at once.
-        migrations.RunSQL(
-            sql=[
-                "ALTER TABLE articles_article ALTER COLUMN search_vector SET STATISTICS 1000",
-                "ALTER TABLE articles_article ALTER COLUMN search_head SET STATISTICS 1000",
-                "ANALYZE articles_article",
-            ],
-            reverse_sql=[
-                "ALTER TABLE articles_article ALTER COLUMN search_vector SET STATISTICS -1",
-            ],
-        ),
+        # Statistics for the new column at once (autovacuum may be off, or late, after a bulk load).
+        migrations.RunSQL(sql="ANALYZE articles_article", reverse_sql=migrations.RunSQL.noop),
     ]
