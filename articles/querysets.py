@@ -253,8 +253,10 @@ class ArticleQuerySet(models.QuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(candidates_sql, candidates_params)
             ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return qs.none()
         return (
-            qs.filter(pk__in=ids)
+            qs.filter(RawSQL(f"{table}.\"id\" = ANY(%s)", [ids], output_field=models.BooleanField()))  # noqa: S611
             .defer("search_vector", "search_head")
             .annotate(rank=rank, snippet=snippet)
             .order_by("-rank", "-publish_at", "-id")
