@@ -269,6 +269,14 @@ def test_snippets(client, section):
     assert "The <mark>olive</mark> press  reopened" in html
 
 
+def test_snippet_of_a_match_deep_in_a_long_text(client, section):
+    filler = "".join(f"<p>Paragraph {i} says nothing of note at all.</p>" for i in range(80))
+    story(headline="Council news", body=f"{filler}<p>At last the carob mill opened.</p>{filler}", section=section)
+    page, html = results(client, q="carob")
+    assert len(page) == 1
+    assert "the <mark>carob</mark> mill opened" in html
+
+
 def test_search_makes_one_query_and_the_page_reads_by_primary_key(django_assert_num_queries):
     from django.core.paginator import Paginator
 
