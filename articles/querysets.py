@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Func, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
@@ -198,7 +199,10 @@ class ArticleQuerySet(models.QuerySet):
             if older is not None:
                 window.append((f"{table}.\"publish_at\" > %s", [older]))
             windows.append(_and(*window))
-        branch = _branch_builder(qs)
+        try:
+            branch = _branch_builder(qs)
+        except EmptyResultSet:  # e.g. .none(): nothing to search
+            return qs.none()
 
         parts = [branch(_and(in_head, window)) for window in windows]
         if '"' in text:

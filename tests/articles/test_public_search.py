@@ -277,6 +277,16 @@ def test_snippet_of_a_match_deep_in_a_long_text(client, section):
     assert "the <mark>carob</mark> mill opened" in html
 
 
+def test_searching_nothing(django_assert_num_queries):
+    from articles.models import Article
+
+    story(headline="Fig harvest")
+    with django_assert_num_queries(0):
+        assert list(Article.objects.none().search("fig")) == []
+    with django_assert_num_queries(1):
+        assert list(Article.objects.published().search("walnut")) == []  # no match: no second query
+
+
 def test_search_makes_one_query_and_the_page_reads_by_primary_key(django_assert_num_queries):
     from django.core.paginator import Paginator
 
