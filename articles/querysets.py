@@ -1,18 +1,15 @@
 """Reads. "Published" is defined here, once; every public surface starts from it."""
 
+import itertools
 import re
+from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import (
-    SearchConfig,
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
-from django.db import models
-from django.db.models import Case, F, Func, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, JSONObject
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models import Func, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from articles.workflow import desk_state_condition
@@ -161,77 +158,183 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(condition).exclude(pk=pk).for_teasers().with_renditions()[:limit]
 
     def search(self, text, language=None):
-        """Full-text search over the stored ``search_vector``, ranked, with a highlighted ``snippet``.
+        """Full-text search: at most ``SEARCH_WINDOW`` stories, ranked, each with a highlighted ``snippet``.
 
-        English stories were indexed with the ``english`` configuration (stemmed), every other language
-        with ``simple``; each is matched with a query in its own configuration. Kurdish and Arabic have
-        no stemmer, so a trigram word match on the headline (GIN ``gin_trgm_ops`` index) catches inflected
-        forms (``بەنداو`` / ``بەنداوەکە``).
+        Matching is language-aware: English stories were indexed with the ``english`` configuration
+        (stemmed), every other language with ``simple``; the reader's words become a query in both
+        (``websearch`` syntax: quotes, ``OR``, ``-``), OR-ed, so that one GIN index scan answers for
+        every language. Sorani and Arabic have no stemmer: words in Arabic script also match as
+        prefixes (``بەنداو`` finds ``بەنداوەکەی``) and, when that finds too few, by trigram word
+        similarity on the headline.
+
+        Which stories: the newest ``SEARCH_WINDOW`` whose headline or standfirst matches; when fewer
+        than that match there, the newest whose text matches fill the rest (then, for Arabic script,
+        the trigram matches). Each step looks at the last week first, then the last quarter, then the
+        rest of the archive, and stops as soon as it has enough: one ``UNION ALL`` of newest-first
+        branches under one ``LIMIT``, which PostgreSQL stops executing once the limit is reached. So a
+        common word is answered from last week's stories and never reads its thousands of older
+        matches, and a rare word reads its few matches wherever they are.
+
+        Order: the rank of the headline and standfirst match (``search_head``: stored in the row, so no
+        4 KB vector is read to rank), then newest first. A story that matches only in its text ranks
+        below every headline or standfirst match.
+
+        Two steps: ``search()`` runs the candidate query at once (one query, the ids of at most
+        ``SEARCH_WINDOW`` stories) and returns a queryset of those ids, ranked, with snippets; the
+        paginator's count and the page read them by primary key.
         """
-        english_query = SearchQuery(text, search_type="websearch", config="english")
-        simple_query = SearchQuery(text, search_type="websearch", config="simple")
-        # Prefix terms for languages without a stemmer: بەنداو matches بەنداوەکەی. Only word characters
-        # reach the raw tsquery, so nothing the reader types can break its syntax.
         words = re.findall(r"\w+", text)[:8]
-        if words:
-            simple_query = simple_query | SearchQuery(
-                " & ".join(f"{w}:*" for w in words), search_type="raw", config="simple"
-            )
+        arabic_script = bool(ARABIC_SCRIPT.search(text))
+        english_sql = "websearch_to_tsquery('english'::regconfig, %s)"
+        simple_sql = "websearch_to_tsquery('simple'::regconfig, %s)"
+        simple_params = [text]
+        if words and arabic_script:
+            # Only word characters reach the raw tsquery, so nothing the reader types can break its syntax.
+            simple_sql = f"({simple_sql} || to_tsquery('simple'::regconfig, %s))"
+            simple_params.append(" & ".join(f"{w}:*" for w in words))
+        query_sql = f"({english_sql} || {simple_sql})"
+        query_params = [text, *simple_params]
+
         qs = self
         if language:
             qs = qs.filter(ENGLISH) if language == "en" else qs.filter(language=language)
-        match = (ENGLISH & Q(search_vector=english_query)) | (
-            ~ENGLISH & (Q(search_vector=simple_query) | Q(headline__trigram_word_similar=text))
-        )
-        # Rank only the newest SEARCH_WINDOW matches. The candidates come from the two GIN indexes
-        # (search vector, headline trigrams) in one bitmap scan, newest first; ranking, the per-language
-        # match and the snippets then run on at most that many rows, so a common word costs the same
-        # at 10,000 or 1,000,000 stories. News readers want recent stories; older ones are reached
-        # with more precise words.
-        candidates = (
-            qs.filter(Q(search_vector=english_query | simple_query) | Q(headline__trigram_word_similar=text))
-            .order_by("-publish_at", "-id")
-            .values("pk")[:SEARCH_WINDOW]
-        )
-        qs = qs.filter(pk__in=Subquery(candidates))
-        config = SearchConfig(Case(When(ENGLISH, then=Value("english")), default=Value("simple")))
-        document = Concat(
-            "standfirst", Value(" "), _plain_text("body"), output_field=models.TextField()
-        )
-        return (
-            qs.filter(match)
-            .annotate(
-                rank=SearchRank(F("search_vector"), english_query | simple_query)
-                + Case(When(ENGLISH, then=Value(0.0)), default=TrigramWordSimilarity(text, "headline")),
-                snippet=SearchHeadline(
-                    document,
-                    english_query | simple_query,
-                    config=config,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
+
+        table = '"articles_article"'
+        in_head = (f"{table}.\"search_head\" @@ {query_sql}", query_params)
+        in_text = (f"{table}.\"search_vector\" @@ {query_sql}", query_params)
+        now = timezone.now()
+        bounds = [None, *(now - age for age in SEARCH_RECENT_WINDOWS), None]
+        windows = []
+        for newer, older in itertools.pairwise(bounds):
+            window = []
+            if newer is not None:
+                window.append((f"{table}.\"publish_at\" <= %s", [newer]))
+            if older is not None:
+                window.append((f"{table}.\"publish_at\" > %s", [older]))
+            windows.append(_and(*window))
+        try:
+            branch = _branch_builder(qs)
+        except EmptyResultSet:  # e.g. .none(): nothing to search
+            return qs.none()
+
+        parts = [branch(_and(in_head, window)) for window in windows]
+        if '"' in text:
+            # A phrase needs the word positions, so each story that has all the words costs a read of
+            # its 4 KB vector. In the text, look for the phrase only among the newest PHRASE_WINDOW
+            # stories that contain all its words (found, like the rest, window by window).
+            loose_text = re.sub(r'-\s*"[^"]*"?', " ", text).replace('"', " ")
+            loose = (
+                f"{table}.\"search_vector\" @@ (websearch_to_tsquery('english'::regconfig, %s) "
+                "|| websearch_to_tsquery('simple'::regconfig, %s))",
+                [loose_text, loose_text],
             )
+            newest_sql, newest_params = _union(
+                [branch(_and(loose, window), PHRASE_WINDOW) for window in windows], PHRASE_WINDOW
+            )
+            among = (f"{table}.\"id\" = ANY(ARRAY({newest_sql}))", newest_params)
+            parts.append(branch(_and(among, in_text, _not(in_head))))
+        else:
+            parts += [branch(_and(in_text, _not(in_head), window)) for window in windows]
+        if arabic_script:
+            # The last resort, reached only when the steps above found too few: a headline word like
+            # the reader's (an inflected form the prefix does not reach). One branch: a word that gets
+            # this far is rare. The word goes in as a sub-select, out of the planner's sight: estimating
+            # the operator computes similarities against the column's statistics, which doubled the
+            # planning time of every Arabic-script search, though this branch rarely runs.
+            trigram = (f"{table}.\"headline\" %%> (SELECT %s::text)", [text])
+            parts.append(branch(_and(trigram, _not(in_text))))
+        candidates_sql, candidates_params = _union(parts)
+
+        # RawSQL below (noqa S611): the SQL text is constant or compiled by Django; whatever the reader
+        # typed goes in as a parameter.
+        english = f"({table}.\"language\" = 'en' OR {table}.\"language\" LIKE 'en-%%')"
+        rank = RawSQL(  # noqa: S611
+            f"ts_rank({table}.\"search_head\", CASE WHEN {english} THEN {english_sql} ELSE {simple_sql} END)",
+            [text, *simple_params],
+            output_field=models.FloatField(),
+        )
+        # The snippet: the standfirst for a headline or standfirst match (it is the summary); for a
+        # match in the text, the best passage of about 600 characters of the text around the first
+        # place the reader's first word occurs as typed (the start, when it does not: e.g. only an
+        # inflected form is there), cut from the HTML first and only then stripped of its tags (a tag
+        # cut in two at either end included). ts_headline parses everything it is given: over whole
+        # 2 KB texts it was most of the page's time.
+        config = f"CASE WHEN {english} THEN 'english'::regconfig ELSE 'simple'::regconfig END"
+        body = f"coalesce({table}.\"body\", '')"
+        document = (
+            f"CASE WHEN {in_head[0]} THEN coalesce({table}.\"standfirst\", '') "
+            f"ELSE regexp_replace(substr({body}, greatest(strpos(lower({body}), lower(%s)) - 200, 1), 600), "
+            "'<[^>]*>|^[^<]*>|<[^>]*$', ' ', 'g') END"
+        )
+        snippet = RawSQL(  # noqa: S611
+            f"ts_headline({config}, {document}, {query_sql}, %s)",
+            [*query_params, words[0] if words else "", *query_params, SNIPPET_OPTIONS],
+            output_field=models.TextField(),
+        )
+        # One query chooses the candidates, now: the paginator's count and the page then read at most
+        # SEARCH_WINDOW stories by primary key instead of each running the candidate query again.
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(candidates_sql, candidates_params)
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return qs.none()
+        return (
+            qs.filter(RawSQL(f"{table}.\"id\" = ANY(%s)", [ids], output_field=models.BooleanField()))  # noqa: S611
+            .defer("search_vector", "search_head")
+            .annotate(rank=rank, snippet=snippet)
             .order_by("-rank", "-publish_at", "-id")
         )
 
 
-SEARCH_WINDOW = 500  # how many of the newest matches a search ranks
+SEARCH_WINDOW = 100  # the most stories a search returns (5 pages of 20)
+# A quoted phrase is looked for in story text among the newest PHRASE_WINDOW stories with all its words.
+PHRASE_WINDOW = 300
+# Candidates are looked for in the last week first, then the last quarter, then the rest of the archive.
+SEARCH_RECENT_WINDOWS = (timedelta(days=7), timedelta(days=90))
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+# ts_headline's options, as Django's SearchHeadline writes them: one passage of 15 to 35 words.
+SNIPPET_OPTIONS = f"StartSel='{MARK_START}', StopSel='{MARK_END}', MaxWords=35, MinWords=15"
 
 
-def _plain_text(field):
-    """HTML tags out of a field, as the stored search vector does it."""
-    return Func(
-        Coalesce(F(field), Value("")),
-        Value("<[^>]+>"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=models.TextField(),
-    )
+def _and(*conditions):
+    return " AND ".join(f"({sql})" for sql, _ in conditions), [p for _, params in conditions for p in params]
+
+
+def _union(branches, limit=None):
+    """Newest-first branches, concatenated, at most ``limit`` (SEARCH_WINDOW) rows: PostgreSQL stops
+    running branches once it has that many."""
+    sql = " UNION ALL ".join(f"({sql})" for sql, _ in branches) + " LIMIT %s"
+    return sql, [p for _, params in branches for p in params] + [limit or SEARCH_WINDOW]
+
+
+def _not(condition):
+    return f"NOT ({condition[0]})", condition[1]
+
+
+_SLOT = "__search_condition__"
+
+
+def _branch_builder(qs):
+    """A function (condition SQL, params) -> one newest-first branch of the candidate query: ``qs``'s
+    own conditions (published, section, language) plus the given one, ``LIMIT SEARCH_WINDOW``.
+
+    ``qs`` is compiled by Django once, with a marker where the condition goes, instead of once per
+    branch: compiling nine branches through the ORM cost more than running them."""
+    slot = RawSQL(_SLOT, [], output_field=models.BooleanField())  # noqa: S611
+    sql, params = qs.order_by().values("pk").filter(slot).query.sql_with_params()
+    at = sql.index(_SLOT)
+    before, after = sql[:at], sql[at + len(_SLOT):]
+    split = before.count("%s")
+    order = ' ORDER BY "articles_article"."publish_at" DESC, "articles_article"."id" DESC LIMIT %s'
+
+    def branch(condition, limit=None):
+        condition_sql, condition_params = condition
+        return (
+            f"{before}({condition_sql}){after}{order}",
+            [*params[:split], *condition_params, *params[split:], limit or SEARCH_WINDOW],
+        )
+
+    return branch
 
 
 def story_tags(article):
