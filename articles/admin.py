@@ -448,7 +448,7 @@ class ArticleAdmin(admin.ModelAdmin):
         match = getattr(request, "resolver_match", None)
         if match and match.url_name == "articles_article_changelist":
             # The list shows a few short columns: leave the body and the search vector in the table.
-            queryset = queryset.defer("body", "search_vector", "editor_note", "standfirst")
+            queryset = queryset.defer("body", "search_vector", "search_head", "editor_note", "standfirst")
         return queryset
 
     def get_inlines(self, request, obj):

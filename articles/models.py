@@ -218,9 +218,11 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_status_publish_idx"),
             models.Index(fields=["section", "-publish_at"], name="article_section_publish_idx"),
-            models.Index(fields=["-modified_at"], name="article_modified_idx"),
+            # The desk's change list orders by (modified_at DESC, id DESC): its pages, deep ones too,
+            # are index scans (docs/performance.md).
+            models.Index(fields=["-modified_at", "-id"], name="article_modified_id_idx"),
             models.Index(fields=["language"], name="article_language_idx"),
-            models.Index(fields=["status", "-modified_at"], name="article_status_modified_idx"),
+            models.Index(fields=["status", "-modified_at", "-id"], name="article_status_modified_id_idx"),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
             GinIndex(fields=["search_head"], name="article_search_head_idx"),
             GinIndex(fields=["headline"], opclasses=["gin_trgm_ops"], name="article_headline_trgm_idx"),

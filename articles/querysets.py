@@ -37,7 +37,7 @@ class ArticleQuerySet(models.QuerySet):
         """A teaser in a list: headline, standfirst, section, image, credits. Three queries for any length."""
         return (
             self.select_related("section", "lead_image")
-            .defer("body", "editor_note", "withdrawn_reason")
+            .defer("body", "editor_note", "withdrawn_reason", "search_vector", "search_head")
             ._with_credits()
             .order_by("-publish_at", "-id")
         )
@@ -47,7 +47,7 @@ class ArticleQuerySet(models.QuerySet):
         corrections, renditions and translations in the same row) and its credits."""
         return (
             self.select_related("section", "lead_image", "source")
-            .defer("search_vector")
+            .defer("search_vector", "search_head")
             ._with_credits()
             .with_renditions()
             .with_translations()
@@ -113,7 +113,7 @@ class ArticleQuerySet(models.QuerySet):
         """A teaser without credits: headline, standfirst, section, image. One query."""
         return (
             self.select_related("section", "lead_image")
-            .defer("body", "editor_note", "withdrawn_reason", "search_vector")
+            .defer("body", "editor_note", "withdrawn_reason", "search_vector", "search_head")
             .order_by("-publish_at", "-id")
         )
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 
-from articles import fragments
+from articles import fragments, querysets
 from articles.cache import public_page, set_last_modified
 from articles.context_processors import nav_sections
 from articles.languages import LANGUAGE_CHOICES
@@ -148,6 +148,8 @@ def search(request):
             queryset = queryset.filter(section__slug=section_slug)
         page = _page(request, queryset.for_listing().search(text, language=language or None))
     context["page"] = page
+    # Search gives the best SEARCH_WINDOW stories, not every match: say so rather than "100 results".
+    context["capped"] = page is not None and page.paginator.count >= querysets.SEARCH_WINDOW
     response = render(request, "articles/search.html", context)
     # Any q (even an empty one) is a page of its own: storing them would let random queries fill the
     # page cache and push out the front and the stories. Validators and Cache-Control still apply.

@@ -163,6 +163,18 @@ def test_only_the_newest_matches_are_returned(monkeypatch):
     assert set(ids("pomegranate")) == {s.pk for s in stories[:3]}
 
 
+def test_the_page_says_when_it_shows_only_the_best_matches(client, monkeypatch):
+    from articles import querysets
+
+    monkeypatch.setattr(querysets, "SEARCH_WINDOW", 3)
+    for i in range(5):
+        story(headline=f"Pomegranate harvest report {i}", days=i)
+    text = client.get("/search/", {"q": "pomegranate"}).content.decode()
+    assert "The best 3 of many results for" in text and "3 results for" not in text
+    monkeypatch.setattr(querysets, "SEARCH_WINDOW", 10)
+    assert "5 results for" in client.get("/search/", {"q": "pomegranate"}).content.decode()
+
+
 def test_a_match_only_in_the_text_is_found(db):
     found = story(headline="Council news", body="<p>The walnut harvest was late this year.</p>")
     story(headline="Other news", body="<p>Nothing about nuts.</p>")
