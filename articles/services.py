@@ -492,6 +492,12 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
     if move.target == workflow.KILLED:
         current.withdrawn_reason = reason
         update.append("withdrawn_reason")
+    elif overridden:
+        # The override is the desk's decision on that withdrawal (kept in the audit log below): the story
+        # is an ordinary one again, so unpublishing and republishing it later asks no second override.
+        # A later cancel from the agency withdraws it anew.
+        current.withdrawn_reason = ""
+        update.append("withdrawn_reason")
     current.version = F("version") + 1
     current.modified_at = now
     current.modified_by = user if user and user.is_authenticated else None

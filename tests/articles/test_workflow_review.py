@@ -118,6 +118,12 @@ def test_withdrawn_story_is_not_published_without_an_override(editor_user, statu
     assert Article.objects.get(pk=article.pk).status == "published"
     entry = AuditEntry.objects.get(article=article, action="override_withdrawal")
     assert entry.actor == editor_user and "sent in error" in entry.message and "canceled by agency" in entry.message
+    # The override settled that withdrawal: the story can be taken down and put back without another.
+    assert Article.objects.get(pk=article.pk).withdrawn_reason == ""
+    services.transition(article, "unpublish", user=editor_user, reason="Holding for a legal read")
+    services.transition(article, "publish", user=editor_user)
+    assert Article.objects.get(pk=article.pk).status == "published"
+    assert AuditEntry.objects.filter(article=article, action="override_withdrawal").count() == 1
 
 
 def test_story_unpublished_by_the_agency_needs_the_override_to_go_back(editor_user):
