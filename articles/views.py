@@ -1,6 +1,8 @@
 """Public pages. Thin: each reads a named queryset built on ``published()``; ``public_page`` adds the
 page cache, validators and Cache-Control (articles/cache.py)."""
 
+from functools import wraps
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,8 +38,36 @@ class CappedPaginator(Paginator):
         return self.object_list.values("pk")[:LISTING_COUNT_CAP].count()
 
 
+class _PageMoved(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
 def _page(request, queryset, per_page=PAGE_SIZE):
-    return CappedPaginator(queryset, per_page).get_page(request.public_params.get("page"))
+    """The page asked for. A page number that is not the page shown (past the last page, not a number,
+    ``page=1``) raises ``_PageMoved`` to the page's own URL, so that invented page numbers neither fill
+    the page cache with copies nor show one page under many addresses."""
+    asked = request.public_params.get("page")
+    page = CappedPaginator(queryset, per_page).get_page(asked)
+    if asked is not None and asked != str(page.number) or asked == "1":
+        from urllib.parse import urlencode
+
+        params = {k: v for k, v in request.public_params.items() if k != "page"}
+        if page.number != 1:
+            params["page"] = page.number
+        raise _PageMoved(request.path + (f"?{urlencode(params)}" if params else ""))
+    return page
+
+
+def _redirect_moved_pages(view):
+    """Turns ``_PageMoved`` into a redirect (a 302: the last page moves as stories are added)."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _PageMoved as moved:
+            return redirect(moved.url)
+    return wrapper
 
 
 def _newest(stories):
@@ -85,6 +115,7 @@ def _listing(request, queryset, context):
 
 
 @public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
 def section(request, slug):
     section = next((s for s in nav_sections() if s.slug == slug), None)
     if section is None:
@@ -97,6 +128,7 @@ def section(request, slug):
 
 
 @public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _listing(
@@ -107,6 +139,7 @@ def tag(request, slug):
 
 
 @public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
 def author(request, slug):
     editor = get_object_or_404(Editor, slug=slug, is_active=True)
     return _listing(
@@ -117,6 +150,7 @@ def author(request, slug):
 
 
 @public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
 def corrections(request):
     queryset = (
         Correction.objects.filter(article__in=Article.objects.published())
@@ -129,6 +163,7 @@ def corrections(request):
 
 
 @public_page(params=SEARCH_PARAMS)
+@_redirect_moved_pages
 def search(request):
     params = request.public_params
     text = params.get("q", "").replace("\x00", "").strip()

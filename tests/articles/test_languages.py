@@ -18,7 +18,7 @@ from django.utils import dateformat, timezone, translation
 from articles import fragments
 from articles.languages import endonym, ui_language
 from tests.articles.public_helpers import image_with_renditions
-from tests.articles.test_public_queries import BUDGET, populate, urls  # noqa: F401 - populate is a fixture
+from tests.articles.test_public_queries import BUDGET, assert_answered, populate, urls  # noqa: F401 - populate is a fixture
 from tests.factories import ArticleFactory, CorrectionFactory, CreditFactory, EditorFactory
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +268,7 @@ def test_every_public_page_within_budget_in_every_language(
         cache.clear()
         with django_assert_max_num_queries(BUDGET):
             response = client.get(url)
-        assert response.status_code == 200, url
+        assert_answered(url, response)
 
 
 def test_language_names():

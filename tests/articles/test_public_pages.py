@@ -160,9 +160,18 @@ def test_section_pagination_has_numbers_and_rel(client, section):
     assert '<link rel="prev" href="/world/">' in second
     assert '<link rel="next" href="/world/?page=3">' in second
     assert 'aria-current="page" href="/world/?page=2"' in second
-    # out-of-range and junk page numbers do not fail
-    assert client.get("/world/?page=999").status_code == 200
-    assert client.get("/world/?page=abc").status_code == 200
+    # out-of-range and junk page numbers do not fail: they are sent to the page shown, so that invented
+    # numbers neither fill the page cache nor show one page under many addresses
+    for asked, shown in (("999", "/world/?page=3"), ("1", "/world/"), ("-2", "/world/?page=3")):
+        response = client.get(f"/world/?page={asked}")
+        assert (response.status_code, response["Location"]) == (302, shown), asked
+        assert response["X-Page-Cache"] == "miss"
+    assert client.get("/world/?page=3").status_code == 200
+    assert client.get("/world/?page=abc").status_code == 200  # no number: page 1 (one cache entry with /world/)
+    from django.core.cache import cache
+    assert not [k for k in cache._cache if "999" in k or "abc" in k]
+    moved = client.get("/search/", {"q": "council", "page": "50"})
+    assert moved.status_code == 302 and moved["Location"].startswith("/search/?q=council")
 
 
 def test_author_page_shows_profile_and_only_their_stories(client, section):

@@ -70,6 +70,13 @@ def urls(data):
     ]
 
 
+def assert_answered(url, response):
+    """200, or for the second page of results a redirect to the last page when there is no second
+    page (views._page): counted within the budget like any answer."""
+    expected = 302 if "page=2" in url and response.has_header("Location") else 200
+    assert response.status_code == expected, url
+
+
 def worst_case():
     """The most a page can cost: right after a purge elsewhere, with this process's view of the
     generation due for a re-read (once a second) and the navigation not cached."""
@@ -88,7 +95,7 @@ def test_every_public_page_within_budget(client, populate, count, django_assert_
         worst_case()
         with django_assert_max_num_queries(BUDGET):
             response = client.get(url)
-        assert response.status_code == 200, url
+        assert_answered(url, response)
 
 
 def test_query_count_does_not_grow_with_stories(client, populate):
