@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sources.wire.base import ParseError
+from sources.wire.base import ParsedStory, ParseError
 
 # Control characters that carry no text (ANPA format flags, IPTC 7901 BEL bells, DEL padding).
+MAX_MESSAGES = 1000
 _NOISE = re.compile(r"[\x07\x0b\x0e-\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f]")
 _SPACE = re.compile(r"[^\S\n]+")
 NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and|und)\s+|,|\s+and\s+|\s+und\s+|\s*&\s*)\s*", re.IGNORECASE)
@@ -67,3 +69,31 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime | N
 
 def paragraph(text: str) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>"
+
+
+def each_message(text: str, start: str, read: Callable[[str, int], ParsedStory],
+                 fmt: str) -> list[ParsedStory | ParseError]:
+    """Split a file at each message's ``start`` (a regular expression) and ``read(message, line)`` each:
+    a message that cannot be read fails alone (a ParseError in its place) when the file has several,
+    and each story of such a file keeps its own text as ``raw``."""
+    starts = [m.start() for m in re.finditer(start, text)]
+    if not starts:
+        raise ParseError(f"no SOH: not an {fmt} message", line=1)
+    if len(starts) > MAX_MESSAGES:
+        raise ParseError(f"{len(starts)} messages in one file, at most {MAX_MESSAGES}")
+    stories: list[ParsedStory | ParseError] = []
+    for index, begin in enumerate(starts):
+        message = text[begin:starts[index + 1] if index + 1 < len(starts) else len(text)]
+        line = text[:begin].count("\n") + 1
+        try:
+            story = read(message, line)
+        except ParseError as exc:
+            if len(starts) == 1:
+                raise
+            exc.line = exc.line or line
+            stories.append(exc)
+            continue
+        if len(starts) > 1:
+            story.raw = message
+        stories.append(story)
+    return stories

@@ -48,7 +48,6 @@ URGENCY = {"f": 1, "b": 2, "u": 3, "r": 5, "s": 6, "a": 7, "d": 8}
 CYCLE = re.compile(r"^(?:BC|AM|PM)-", re.IGNORECASE)
 EDITOR_LINE = re.compile(r"^(?:Eds?:|EDITOR'?S NOTE|Editor'?s Note|.{0,20}\bPhotos?\b)", re.IGNORECASE)
 BYLINE = re.compile(r"^By\s+(?P<names>.{2,200})$", re.IGNORECASE)
-MAX_MESSAGES = 1000
 
 
 def _text(value: str) -> str:
@@ -115,27 +114,7 @@ class ANPAParser(WireParser):
         return head[:1] == b"\x01" and b"\x1f" in head.split(b"\n", 1)[0]
 
     def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory | ParseError]:
-        text = t.decode(data)
-        starts = [m.start() for m in re.finditer(r"\x16*\x01", text)]
-        if not starts:
-            raise ParseError("no SOH: not an ANPA-1312 message", line=1)
-        if len(starts) > MAX_MESSAGES:
-            raise ParseError(f"{len(starts)} messages in one file, at most {MAX_MESSAGES}")
-        stories: list[ParsedStory | ParseError] = []
-        for index, start in enumerate(starts):
-            end = starts[index + 1] if index + 1 < len(starts) else len(text)
-            line = text[:start].count("\n") + 1
-            try:
-                story = self._message(text[start:end], line)
-                if len(starts) > 1:
-                    story.raw = text[start:end]  # the file carries several: keep this one's own text
-                stories.append(story)
-            except ParseError as exc:
-                if len(starts) == 1:
-                    raise
-                exc.line = exc.line or line
-                stories.append(exc)
-        return stories
+        return t.each_message(t.decode(data), r"\x16*\x01", self._message, "ANPA-1312")
 
     def _message(self, message: str, line: int) -> ParsedStory:
         if STX not in message:

@@ -47,7 +47,6 @@ LEAD = re.compile(r"^(?P<n>\d+)\s*(?:ST|ND|RD|TH|\.)\s+(?:LEAD|Zusammenfassung)\
 CORRECTION = re.compile(r"\b(?:KORR|Berichtigung|Correction|CORRECTED)\b", re.IGNORECASE)
 NOTEPAD = re.compile(r"^(?:#\s|\*\s\*\s\*)")
 INITIALS = re.compile(r"^[a-z]{2,5}(?:\s+[\w/]{1,10}){1,6}$")
-MAX_MESSAGES = 1000
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
@@ -81,27 +80,7 @@ class IPTC7901Parser(WireParser):
         return data[:1] == b"\x01" and b"\x1f" not in first
 
     def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory | ParseError]:
-        text = t.decode(data)
-        starts = [m.start() for m in re.finditer(SOH, text)]
-        if not starts:
-            raise ParseError("no SOH: not an IPTC 7901 message", line=1)
-        if len(starts) > MAX_MESSAGES:
-            raise ParseError(f"{len(starts)} messages in one file, at most {MAX_MESSAGES}")
-        stories: list[ParsedStory | ParseError] = []
-        for index, start in enumerate(starts):
-            end = starts[index + 1] if index + 1 < len(starts) else len(text)
-            line = text[:start].count("\n") + 1
-            try:
-                story = self._message(text[start:end], line)
-                if len(starts) > 1:
-                    story.raw = text[start:end]
-                stories.append(story)
-            except ParseError as exc:
-                if len(starts) == 1:
-                    raise
-                exc.line = exc.line or line
-                stories.append(exc)
-        return stories
+        return t.each_message(t.decode(data), SOH, self._message, "IPTC 7901")
 
     def _message(self, message: str, line: int) -> ParsedStory:
         if STX not in message:
