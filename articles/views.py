@@ -45,10 +45,11 @@ class _PageMoved(Exception):
 
 def _page(request, queryset, per_page=PAGE_SIZE):
     """The page asked for. A page number that is not the page shown (past the last page, not a number,
-    ``page=1``) raises ``_PageMoved`` to the page's own URL, so that invented page numbers neither fill
+    ``page=1``, below 1) raises ``_PageMoved`` to the page's own URL, so that invented page numbers neither fill
     the page cache with copies nor show one page under many addresses."""
-    asked = request.public_params.get("page")
-    page = CappedPaginator(queryset, per_page).get_page(asked)
+    asked = request.public_params.get("page")  # an integer as text, or None (cache.normalised_params)
+    # Below 1 is the first page (Django's get_page would give the last); past the last, the last.
+    page = CappedPaginator(queryset, per_page).get_page(max(int(asked), 1) if asked is not None else None)
     if asked is not None and asked != str(page.number) or asked == "1":
         from urllib.parse import urlencode
 

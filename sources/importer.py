@@ -110,11 +110,13 @@ def parse_files(jobs: list[tuple[bytes, str, str]]) -> list:
     for data, fmt, name in jobs:
         try:
             found, stories = parse_bytes(data, fmt=fmt, filename=name)
+            out.append((found, [(story, None, None) if isinstance(story, ParseError) else
+                                (story, story.as_json(), services.clean_story_text(story)) for story in stories]))
         except ParseError as exc:
             out.append(exc)
-            continue
-        out.append((found, [(story, None, None) if isinstance(story, ParseError) else
-                            (story, story.as_json(), services.clean_story_text(story)) for story in stories]))
+        except (ValueError, TypeError, IndexError, KeyError, OverflowError, RecursionError) as exc:
+            # A parser's oversight on hostile bytes: this file fails with a message, the run goes on.
+            out.append(ParseError(f"unreadable ({type(exc).__name__}: {str(exc)[:100]})"))
     return out
 
 

@@ -82,11 +82,16 @@ def each_message(text: str, start: str, read: Callable[[str, int], ParsedStory],
     if len(starts) > MAX_MESSAGES:
         raise ParseError(f"{len(starts)} messages in one file, at most {MAX_MESSAGES}")
     stories: list[ParsedStory | ParseError] = []
+    line, counted = 1, 0
     for index, begin in enumerate(starts):
         message = text[begin:starts[index + 1] if index + 1 < len(starts) else len(text)]
-        line = text[:begin].count("\n") + 1
+        line += text.count("\n", counted, begin)
+        counted = begin
         try:
-            story = read(message, line)
+            try:
+                story = read(message, line)
+            except (ValueError, IndexError, KeyError, OverflowError) as exc:  # a parser's oversight: never a crash
+                raise ParseError(f"unreadable message ({type(exc).__name__}: {str(exc)[:100]})", line=line) from None
         except ParseError as exc:
             if len(starts) == 1:
                 raise

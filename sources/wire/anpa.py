@@ -14,8 +14,9 @@ carry several messages; one that cannot be read fails alone. Mapped:
 * credits: ``^By NAME and NAME=`` (capitals made title case), role writer
 * dateline: ``PLACE, Region (AP) _`` at the start of the body; outlet: what is in the brackets
 * editor's note: the ``^Eds:``, ``^EDITOR'S NOTE``, photo (``^AP Photo ...``) lines
-* slugline and identity: the header keyword without its cycle (``BC-``, ``AM-``, ``PM-``): the
-  keyword stays the same across write-throughs, so an update replaces its story
+* slugline and identity: the header keyword without its cycle (``BC-``, ``AM-``, ``PM-``) and the
+  reference date (``MM-DD``): both stay the same across a day's write-throughs, so an update replaces
+  its story; the same keyword on another day is another story
 * version: ``1stLd-Writethru`` is version 2, ``2ndLd`` 3, ...; no version word is version 1
 * urgency: priority ``f`` flash 1, ``b`` bulletin 2, ``u`` urgent 3, ``r`` regular 5, ``s``/``a``/``d``
   (for later use, advance, deferred) 6, 7, 8; subjects: the category code as ``anpa-category:X``
@@ -35,16 +36,18 @@ from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser
 SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
 HEADER2 = re.compile(
     r"^(?P<priority>[a-z])\s+(?P<category>[a-z])(?P<flags>[\x11-\x14]*)\s*(?P<keyword>\S+)"
-    r"(?:\s+(?P<version>\S+?))?\s+(?P<date>\d\d-\d\d)(?:\s+(?P<words>\d+))?\s*$",
+    r"(?:\s+(?P<version>\S+?))?\s+(?P<date>\d\d-\d\d)(?:\s+(?P<words>\d{1,9}))?\s*$",
     re.IGNORECASE,
 )
-TRAILER = re.compile(r"(?P<agency>[A-Z]{2,8})-\w+-(?P<m>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)\s+(?P<hh>\d\d)(?P<mi>\d\d)\s*GMT")
+TRAILER = re.compile(r"(?P<agency>[A-Z]{2,8})-\w{1,12}-(?P<m>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)\s+(?P<hh>\d\d)(?P<mi>\d\d)\s*GMT")
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'\-]{1,60}(?:,\s*[^()_\n]{1,60}?)?)\s*\((?P<outlet>[^()\n]{1,40})\)\s*_+\s+(?P<rest>\S.*)$",
     re.DOTALL,
 )
-LEAD = re.compile(r"(\d+)(?:st|nd|rd|th)\s*-?\s*Ld", re.IGNORECASE)
+LEAD = re.compile(r"(?<!\d)(\d{1,3})(?:st|nd|rd|th)\s*-?\s*Ld", re.IGNORECASE)
 URGENCY = {"f": 1, "b": 2, "u": 3, "r": 5, "s": 6, "a": 7, "d": 8}
+MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 2000, 40
+MAX_HEADER_LINE = 200
 CYCLE = re.compile(r"^(?:BC|AM|PM)-", re.IGNORECASE)
 EDITOR_LINE = re.compile(r"^(?:Eds?:|EDITOR'?S NOTE|Editor'?s Note|.{0,20}\bPhotos?\b)", re.IGNORECASE)
 BYLINE = re.compile(r"^By\s+(?P<names>.{2,200})$", re.IGNORECASE)
@@ -59,7 +62,7 @@ def _text(value: str) -> str:
 
 def _line(raw: str) -> str:
     """A text line without ANPA's line-end quad marks (``<``, ``=``) and ``^END``."""
-    return re.sub(r"\s*\^END\b", "", raw.rstrip()).rstrip().rstrip("<=").rstrip()
+    return re.sub(r"\^END\b", "", raw).rstrip().rstrip("<=").rstrip()
 
 
 def _version(word: str | None) -> int | None:
@@ -72,8 +75,12 @@ def _version(word: str | None) -> int | None:
 
 
 def _table(rows: list[str]) -> str:
+    if len(rows) > MAX_TABLE_ROWS:
+        raise ParseError(f"a table of {len(rows)} rows, at most {MAX_TABLE_ROWS}", field="body")
     cells = [[html.escape(c.strip(), quote=False) for c in row.split(";")] for row in rows]
     width = max(len(r) for r in cells)
+    if width > MAX_TABLE_COLUMNS:
+        raise ParseError(f"a table row of {width} cells, at most {MAX_TABLE_COLUMNS}", field="body")
     out = ["<table>"]
     head = cells[0][0] == "" and len(cells) > 1  # ";MIN;MAX;..." : a header row (empty first cell)
     if head:
@@ -123,6 +130,9 @@ class ANPAParser(WireParser):
         header_lines = [h for h in header.lstrip("\x16\x01").split("\n") if h.strip()]
         if len(header_lines) < 2:
             raise ParseError("the header has no priority/keyword line", field="header", line=line)
+        if len(header_lines[1]) > MAX_HEADER_LINE:
+            raise ParseError(f"a header line of {len(header_lines[1])} characters, at most {MAX_HEADER_LINE}",
+                             field="header", line=line + 1)
         match = HEADER2.match(header_lines[1].strip("\x16\x01 "))
         if not match:
             raise ParseError(f"unreadable header line {t.clean(header_lines[1])[:80]!r}", field="header", line=line + 1)
@@ -208,7 +218,9 @@ class ANPAParser(WireParser):
             credits=credits,
             dateline_place=place,
             dateline_outlet=outlet,
-            slugline=keyword,
+            # The keyword with the reference date: agencies reuse keywords day after day (the weather
+            # table); a write-through the next day becomes a story of its own rather than overwrite.
+            slugline=f"{keyword} {match['date']}",
             version=_version(match["version"]),
             version_at=version_at,
             urgency=URGENCY.get(priority),

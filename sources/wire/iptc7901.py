@@ -35,7 +35,7 @@ from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser
 SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
 HEADER = re.compile(
     r"^(?P<service>[A-Za-z]{1,5})(?P<number>\d{1,6})\s+(?P<priority>\d)\s+(?P<category>[A-Za-z]{1,4})\s+"
-    r"(?P<words>\d+)\s+(?:(?P<keyword>\S+)\s+)?(?P<agency>[A-Za-z]{2,8})\s+(?P<serial>\d{1,6})\s*$"
+    r"(?P<words>\d{1,9})\s+(?:(?P<keyword>\S+)\s+)?(?P<agency>[A-Za-z]{2,8})\s+(?P<serial>\d{1,6})\s*$"
 )
 DTG = re.compile(
     r"(?P<d>\d\d)(?P<h>\d\d)(?P<mi>\d\d)\s+(?:(?P<zone>GMT|UTC|UT|Z)\s+)?(?P<mon>[^\W\d_]{3})[^\W\d_]*\.?\s+(?P<y>\d\d(?:\d\d)?)"
@@ -43,10 +43,12 @@ DTG = re.compile(
 DATELINE = re.compile(r"^(?P<place>[^()\n]{2,80}?)\s*\((?P<outlet>[^()\n]{1,40})\)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$",
                       re.DOTALL)
 BYLINE = re.compile(r"^(?P<word>Von|By)\s+(?P<names>.{2,200}?)(?:,\s*(?P<agency>[A-Za-z/]{2,12}))?\s*$")
-LEAD = re.compile(r"^(?P<n>\d+)\s*(?:ST|ND|RD|TH|\.)\s+(?:LEAD|Zusammenfassung)\b", re.IGNORECASE)
+LEAD = re.compile(r"^(?P<n>\d{1,3})\s*(?:ST|ND|RD|TH|\.)\s+(?:LEAD|Zusammenfassung)\b", re.IGNORECASE)
 CORRECTION = re.compile(r"\b(?:KORR|Berichtigung|Correction|CORRECTED)\b", re.IGNORECASE)
 NOTEPAD = re.compile(r"^(?:#\s|\*\s\*\s\*)")
 INITIALS = re.compile(r"^[a-z]{2,5}(?:\s+[\w/]{1,10}){1,6}$")
+MAX_HEADING_LINES = 40  # markers, headline, byline, notes: a real heading block has a handful
+MAX_HEADER_LINE = 200
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
@@ -87,6 +89,9 @@ class IPTC7901Parser(WireParser):
             raise ParseError("no STX: the message has a header but no text (truncated?)", line=line)
         header, rest = message.split(STX, 1)
         header_lines = header.lstrip(SOH).split("\n")
+        if len(header_lines[0]) > MAX_HEADER_LINE:
+            raise ParseError(f"a header line of {len(header_lines[0])} characters, at most {MAX_HEADER_LINE}",
+                             field="header", line=line)
         match = HEADER.match(t.clean(header_lines[0]))
         if not match:
             raise ParseError(f"unreadable header line {t.clean(header_lines[0])[:80]!r}", field="header", line=line)
@@ -94,7 +99,7 @@ class IPTC7901Parser(WireParser):
         text, etx, trailer = rest.partition(ETX)
         if not etx:
             text = text.split(EOT, 1)[0]
-        when = DTG.search(t.clean(trailer.split(EOT, 1)[0])) if etx else None
+        when = DTG.search(t.clean(trailer.split(EOT, 1)[0][:200])) if etx else None
         version_at = None
         if when and when["mon"][:3].casefold() in t.MONTHS:
             version_at = t.utc(int(when["y"]), t.MONTHS[when["mon"][:3].casefold()], int(when["d"]),
@@ -102,11 +107,14 @@ class IPTC7901Parser(WireParser):
 
         lines = text.split("\n")
         # The heading block: up to the line ending in "=", else up to the first blank line after text.
-        end = next((i for i, raw in enumerate(lines) if raw.rstrip().endswith("=")), None)
+        end = next((i for i, raw in enumerate(lines[:MAX_HEADING_LINES]) if raw.rstrip().endswith("=")), None)
         if end is None:
             seen = [i for i, raw in enumerate(lines) if raw.strip()]
             end = next((i - 1 for i in range(seen[0] + 1, len(lines)) if not lines[i].strip()), len(lines) - 1) \
                 if seen else -1
+        if end >= MAX_HEADING_LINES:
+            raise ParseError(f"no end to the heading block in its first {MAX_HEADING_LINES} lines", field="headline",
+                             line=line)
         heading = [t.clean(raw).rstrip("=").strip() for raw in lines[: end + 1]]
         body_lines = lines[end + 1:]
 
@@ -117,10 +125,12 @@ class IPTC7901Parser(WireParser):
         urgency = int(match["priority"])
         language = ""
         pending = ""
+        depth = 0  # of the parenthesis ``pending`` holds open
         for item in heading:
             if pending:  # a parenthesis spanning lines
                 pending = f"{pending} {item}".strip()
-                if pending.count("(") <= pending.count(")"):
+                depth += item.count("(") - item.count(")")
+                if depth <= 0:
                     notes.append(pending)
                     pending = ""
                 continue
@@ -128,7 +138,7 @@ class IPTC7901Parser(WireParser):
                 continue
             if item.startswith("("):
                 if item.count("(") > item.count(")"):
-                    pending = item
+                    pending, depth = item, item.count("(") - item.count(")")
                     continue
                 if re.match(r"^\(\s*Eil\b", item, re.IGNORECASE):
                     urgency = min(urgency, 2)

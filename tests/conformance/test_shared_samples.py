@@ -353,7 +353,7 @@ def test_anpa_ap_full_story():
 def test_anpa_ap_write_thru_is_version_2_with_editors_note():
     _, (story,) = one("anpa", "anpa-2.tst")
     assert story.headline == "Prairies vanish in the US push for green energy"
-    assert story.version == 2 and story.slugline == "US--Ethanol-LosingGra"
+    assert story.version == 2 and story.slugline == "US--Ethanol-LosingGra 11-13"
     assert "EDITOR'S NOTE" in story.editor_note and "Restores reference" in story.editor_note
     assert [c.name for c in story.credits] == ["Chet Brokaw", "Jack Gillum"]
     assert (story.dateline_place, story.dateline_outlet) == ("ROSCOE, South Dakota", "AP")

@@ -1,6 +1,7 @@
 """ANPA-1312: header, heading lines, bylines in capitals, typewriter quotes, tables, several
 messages in one file, write-throughs as versions, and markup that stays text."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -21,7 +22,7 @@ def test_maps_every_field():
     assert "the news \u2014 but engineers" in story.body_html
     assert "<hr>" in story.body_html and story.body_html.endswith("<p>Aras Omer in Erbil contributed to this report.</p>")
     assert story.editor_note == "Eds: With NRW Photos."
-    assert story.slugline == "ML--Iraq-DokanDam" and story.version == 1 and story.urgency == 5
+    assert story.slugline == "ML--Iraq-DokanDam 03-03" and story.version == 1 and story.urgency == 5
     assert story.version_at == datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
     assert story.source_code == "NRW" and story.subjects == ["anpa-category:i"] and story.guid == ""
     assert "NR Wire" not in story.body_html + story.headline  # the byline's affiliation line
@@ -96,3 +97,39 @@ def test_broken_messages_give_a_clear_error(data, words):
 
 def test_forced_format_on_other_bytes_is_an_error_not_a_traceback():
     assert "SOH" in str(parse_error(b"Just a headline\n\nAnd a body.", fmt="anpa"))
+
+
+def _message(text: str, header: str = "r a\x13\x11 BC-ML--Iraq-Test     03-03 10") -> bytes:
+    return f"\x16\x16\x01N1\x1fsel\n{header}\n\x02{text}\x03NRW-WF-03-03-25 0900GMT\x04".encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (_message("\t   " + ";" * 100_000 + "\n" + "\t   a;b;c\n" * 300), "cells"),  # would pad to terabytes
+        (_message("".join(f"\t   {i};1;2\n" for i in range(3000))), "rows"),
+        (_message("^Head<\n\t   x", header="r a\x13\x11 BC-X " + "9" * 5000 + "stLd-Writethru 03-03 10"), "header"),
+        (_message("^Head<\n\t   x", header="r a BC-X " + " " * 300 + "03-03 10"), "header"),
+    ],
+)
+def test_hostile_messages_fail_fast_and_clearly(data, words):
+    started = time.monotonic()
+    assert words in str(parse_error(data))
+    assert time.monotonic() - started < 2
+
+
+def test_long_runs_of_spaces_are_linear():
+    started = time.monotonic()
+    (story,) = parse_bytes(_message("^Head<\n\t   word" + " " * 200_000 + "end ^END<\n"))[1]
+    assert time.monotonic() - started < 2 and story.body_html.endswith("end</p>")
+
+
+def test_a_huge_lead_number_is_no_version_not_a_crash():
+    (story,) = parse_bytes(_message("^Head<\n\t   x", header="r a BC-X " + "9" * 50 + "stLd 03-03 10"))[1]
+    assert story.version is None  # not a lead number anyone sends: the next version
+
+
+def test_the_same_keyword_on_another_day_is_another_story():
+    (today,) = parse_bytes(_message("^Weather<\n\t   Sunny.", header="r w BC-WEA--Weather     03-03 10"))[1]
+    (tomorrow,) = parse_bytes(_message("^Weather<\n\t   Rain.", header="r w BC-WEA--Weather     03-04 10"))[1]
+    assert today.identity_key() != tomorrow.identity_key()

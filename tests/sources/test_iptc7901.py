@@ -1,11 +1,13 @@
 """IPTC 7901: header, keyword line, heading block, teaser and dateline, subheadings, the notepad kept
 from readers, leads as versions, Latin-1 bytes and CRLF."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
 
 from articles.models import Article
+from sources.wire import parse_bytes
 from tests.sources.wire_helpers import fixture, parse, parse_error, run
 
 
@@ -68,3 +70,17 @@ def test_urgent_latin1_message():
 )
 def test_broken_messages_give_a_clear_error(data, words):
     assert words in str(parse_error(data))
+
+
+def test_an_unclosed_parenthesis_is_linear_and_a_long_heading_is_refused():
+    lines = "\n".join(["(never closed"] + ["more words (of the note"] * 20_000)
+    data = f"\x01nrw0001 3 vm 120  nrw 0001\n\x02{lines}\nHeadline =\n\nBody.\n\x03".encode()
+    started = time.monotonic()
+    assert "heading block" in str(parse_error(data))
+    assert time.monotonic() - started < 2
+
+
+def test_a_huge_lead_number_is_not_a_crash():
+    data = ("\x01nrw0001 3 vm 120  nrw 0001\n\x02" + "9" * 5000 + "ST LEAD\nHeadline =\n\nBody text.\n\x03").encode()
+    _, (story,) = parse_bytes(data)
+    assert story.headline.startswith("9999") or story.headline == "Headline"  # read as text, never a crash
