@@ -868,6 +868,11 @@ class CorrectionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A correction is a public record, added through the service and never taken back (as in the
+        # story's inline); deleting one would also leave the story page's cached copy showing it.
+        return False
+
     def save_model(self, request, obj, form, change):
         created = services.add_correction(obj.article, kind=obj.kind, text=obj.text, user=request.user)
         obj.pk = created.pk

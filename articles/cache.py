@@ -282,7 +282,7 @@ def _visible_when_created(instance) -> bool:
 
 
 def on_model_change(sender, instance=None, created=False, **kwargs):
-    """Section, Tag, Editor saved or deleted: purge once the change is committed (so never for a
+    """Section, Tag, Editor, Source saved or deleted: purge once the change is committed (so never for a
     change that rolls back, and never holding the generation row's lock for the rest of a long
     transaction such as an import); a new tag or author purges nothing."""
     if created and not _visible_when_created(instance):
@@ -297,9 +297,10 @@ def connect() -> None:
     from articles.models import Section, Tag
     from articles.signals import article_changed, article_published
     from editors.models import Editor
+    from sources.models import Source
 
     article_published.connect(on_article_signal, dispatch_uid="page-cache-published")
     article_changed.connect(on_article_signal, dispatch_uid="page-cache-changed")
-    for model in (Section, Tag, Editor):
+    for model in (Section, Tag, Editor, Source):  # a source's name is shown on its stories
         post_save.connect(on_model_change, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
         post_delete.connect(on_model_change, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")

@@ -296,6 +296,15 @@ def test_correction_added_from_the_change_form(editor_user):
     assert AuditEntry.objects.filter(article=article, action="correct").exists()
 
 
+def test_a_correction_cannot_be_deleted_even_by_a_superuser(admin_user):
+    correction = services.add_correction(ArticleFactory(published=True), kind="correction",
+                                         text="An earlier version gave the wrong date.", user=admin_user)
+    client = client_for(admin_user)
+    url = reverse("admin:articles_correction_delete", args=[correction.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Correction.objects.filter(pk=correction.pk).exists()
+
+
 def test_reporter_gets_no_correction_form(reporter):
     article = services.create_article(user=reporter, headline="Mine")
     page = client_for(reporter).get(change_url(article)).content.decode()

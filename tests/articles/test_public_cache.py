@@ -69,6 +69,22 @@ def test_services_purge_through_the_real_signal(client, published_article, djang
     assert "Changed by the desk" in client.get("/").content.decode()
 
 
+def test_a_source_renamed_purges_but_a_new_one_does_not(published_article, django_capture_on_commit_callbacks):
+    from articles import cache as page_cache
+    from tests.factories import SourceFactory
+
+    before = page_cache.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        source = SourceFactory()  # an import meeting a new agency code: nothing public changed
+    page_cache.forget_generation()
+    assert page_cache.generation() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        source.name = "Renamed Agency"
+        source.save()
+    page_cache.forget_generation()
+    assert page_cache.generation() > before  # its name is on its stories' pages
+
+
 def test_section_change_purges(client, section, published_article, django_capture_on_commit_callbacks):
     client.get("/")
     with django_capture_on_commit_callbacks(execute=True):
