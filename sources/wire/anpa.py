@@ -77,10 +77,10 @@ def _version(word: str | None) -> int | None:
 def _table(rows: list[str]) -> str:
     if len(rows) > MAX_TABLE_ROWS:
         raise ParseError(f"a table of {len(rows)} rows, at most {MAX_TABLE_ROWS}", field="body")
-    cells = [[html.escape(c.strip(), quote=False) for c in row.split(";")] for row in rows]
-    width = max(len(r) for r in cells)
+    width = max(row.count(";") + 1 for row in rows)  # counted before anything is built
     if width > MAX_TABLE_COLUMNS:
         raise ParseError(f"a table row of {width} cells, at most {MAX_TABLE_COLUMNS}", field="body")
+    cells = [[html.escape(c.strip(), quote=False) for c in row.split(";")] for row in rows]
     out = ["<table>"]
     head = cells[0][0] == "" and len(cells) > 1  # ";MIN;MAX;..." : a header row (empty first cell)
     if head:
