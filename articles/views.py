@@ -2,6 +2,7 @@
 page cache, validators and Cache-Control (articles/cache.py)."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -51,8 +52,6 @@ def _page(request, queryset, per_page=PAGE_SIZE):
     # Below 1 is the first page (Django's get_page would give the last); past the last, the last.
     page = CappedPaginator(queryset, per_page).get_page(max(int(asked), 1) if asked is not None else None)
     if asked is not None and asked != str(page.number) or asked == "1":
-        from urllib.parse import urlencode
-
         params = {k: v for k, v in request.public_params.items() if k != "page"}
         if page.number != 1:
             params["page"] = page.number

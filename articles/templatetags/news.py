@@ -1,8 +1,7 @@
 from django import template
 from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html
-from django.utils.text import get_text_list
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from articles.languages import endonym, text_direction
 
@@ -112,11 +111,6 @@ def nav_items(context, section=None):
     from articles.context_processors import nav_items_html
 
     return mark_safe(nav_items_html(getattr(section, "pk", None)))  # noqa: S308 - built with format_html
-
-
-@register.filter
-def join_names(credits):
-    return get_text_list([c.display_name for c in credits], gettext_lazy("and"))
 
 
 @register.filter
