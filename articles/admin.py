@@ -39,18 +39,38 @@ from articles.models import (
 )
 
 STATUS_COLOURS = {
-    "draft": "#6b7280", "in_review": "#b45309", "published": "#15803d", "unpublished": "#7c3aed",
-    "killed": "#b91c1c", "scheduled": "#0369a1", "embargoed": "#be185d", "live": "#15803d", "expired": "#57534e",
+    "draft": "#6b7280",
+    "in_review": "#b45309",
+    "published": "#15803d",
+    "unpublished": "#7c3aed",
+    "killed": "#b91c1c",
+    "scheduled": "#0369a1",
+    "embargoed": "#be185d",
+    "live": "#15803d",
+    "expired": "#57534e",
 }
 STATE_LABELS = {"in_review": "In review", "live": "Published"}
 
 # The rich-text editor offers only what ``articles.sanitize`` keeps and the public site renders.
 BODY_EXTENSIONS = {
-    "Bold": True, "Italic": True, "Subscript": True, "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]}, "BulletList": True, "OrderedList": True, "ListItem": True,
-    "Blockquote": True, "HorizontalRule": True, "HardBreak": True,
+    "Bold": True,
+    "Italic": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "Table": True, "TableRow": True, "TableHeader": True, "TableCell": True, "History": True, "SpecialCharacters": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "History": True,
+    "SpecialCharacters": True,
 }
 
 
@@ -66,8 +86,10 @@ class EstimatedCountPaginator(Paginator):
         query = getattr(self.object_list, "query", None)
         if query is not None and not query.where and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
-                               [self.object_list.model._meta.db_table])
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                    [self.object_list.model._meta.db_table],
+                )
                 row = cursor.fetchone()
             if row and row[0] >= self.EXACT_BELOW:
                 return int(row[0])
@@ -166,8 +188,9 @@ class DeskChangeList(ChangeList):
 
 
 def _state(article, now=None):
-    return workflow.desk_state(article.status, article.publish_at, article.embargo_until, article.expire_at,
-                               now or timezone.now())
+    return workflow.desk_state(
+        article.status, article.publish_at, article.embargo_until, article.expire_at, now or timezone.now()
+    )
 
 
 def _messages(exc) -> str:
@@ -225,7 +248,8 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["expected_version"].required = True
             self.fields["expected_version"].error_messages["required"] = (
                 "This form does not say which version of the story it was opened from: reload the story, "
-                "then apply your changes again.")
+                "then apply your changes again."
+            )
         if self.instance.pk and not self.is_bound:
             self.initial["expected_version"] = self.instance.version
 
@@ -233,8 +257,18 @@ class ArticleAdminForm(forms.ModelForm):
         """The snapshot this editor's form would make, for the stale-save diff."""
         data = services.snapshot(current)
         cleaned = self.cleaned_data
-        for name in ("headline", "kicker", "standfirst", "dateline_place", "dateline_outlet", "language",
-                     "slug", "seo_title", "seo_description", "editor_note"):
+        for name in (
+            "headline",
+            "kicker",
+            "standfirst",
+            "dateline_place",
+            "dateline_outlet",
+            "language",
+            "slug",
+            "seo_title",
+            "seo_description",
+            "editor_note",
+        ):
             if name in cleaned:
                 data[name] = cleaned[name]
         if "body" in cleaned:
@@ -253,27 +287,42 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.instance.pk:
             return cleaned
         current = Article.objects.select_related("locked_by").get(pk=self.instance.pk)
-        if (current.status == workflow.PUBLISHED and "publish_at" in self.fields
-                and cleaned.get("publish_at") is None and "publish_at" not in self.errors):
-            self.add_error("publish_at", ValidationError(
-                "A published story needs a publish time. To take it off the site, use Unpublish.",
-                code="publish_at_required"))
+        if (
+            current.status == workflow.PUBLISHED
+            and "publish_at" in self.fields
+            and cleaned.get("publish_at") is None
+            and "publish_at" not in self.errors
+        ):
+            self.add_error(
+                "publish_at",
+                ValidationError(
+                    "A published story needs a publish time. To take it off the site, use Unpublish.",
+                    code="publish_at_required",
+                ),
+            )
         holder = services.lock_holder(current)
         if self.request_user is not None and holder not in (None, self.request_user):
             raise ValidationError(
                 "%(who)s is editing this story (since %(since)s). Your changes were not saved: wait for them to "
                 "finish, or ask a chief editor to unlock it.",
-                params={"who": holder.get_username(), "since": timezone.localtime(current.locked_at).strftime("%H:%M")},
+                params={
+                    "who": holder.get_username(),
+                    "since": timezone.localtime(current.locked_at).strftime("%H:%M"),
+                },
                 code="locked",
             )
         expected = cleaned.get("expected_version")
         if expected is not None and current.version != expected:
-            opened = (current.revisions.filter(snapshot__version=expected).order_by("-number").first())
+            opened = current.revisions.filter(snapshot__version=expected).order_by("-number").first()
             now_snapshot = services.snapshot(current)
             self.stale_diffs = {
-                "theirs": [d for d in diff_snapshots(opened.snapshot, now_snapshot) if d.changed] if opened else None,
+                "theirs": [d for d in diff_snapshots(opened.snapshot, now_snapshot) if d.changed]
+                if opened
+                else None,
                 "yours": [d for d in diff_snapshots(now_snapshot, self._yours(current)) if d.changed],
-                "by": current.modified_by.get_username() if current.modified_by_id else "the wire or the system",
+                "by": current.modified_by.get_username()
+                if current.modified_by_id
+                else "the wire or the system",
                 "at": current.modified_at,
             }
             raise ValidationError(
@@ -287,8 +336,12 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class DeskActionForm(ActionForm):
-    reason = forms.CharField(required=False, max_length=300, label="Reason",
-                             help_text="Required to unpublish; kept in the audit log.")
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Reason",
+        help_text="Required to unpublish; kept in the audit log.",
+    )
 
 
 class DeskStateFilter(admin.SimpleListFilter):
@@ -296,9 +349,16 @@ class DeskStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("in_review", "In review"), ("scheduled", "Scheduled"),
-                ("embargoed", "Embargoed"), ("live", "Published (live)"), ("expired", "Expired"),
-                ("unpublished", "Unpublished"), ("killed", "Killed")]
+        return [
+            ("draft", "Draft"),
+            ("in_review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("embargoed", "Embargoed"),
+            ("live", "Published (live)"),
+            ("expired", "Expired"),
+            ("unpublished", "Unpublished"),
+            ("killed", "Killed"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() in workflow.DESK_STATES:
@@ -352,8 +412,16 @@ class AuthorFilter(admin.SimpleListFilter):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["headline", "status_badge", "section", "source", "times", "lock_holder", "author",
-                    "modified"]
+    list_display = [
+        "headline",
+        "status_badge",
+        "section",
+        "source",
+        "times",
+        "lock_holder",
+        "author",
+        "modified",
+    ]
     list_filter = [DeskStateFilter, ReviewFilter, MineFilter, "section", "language", "source", AuthorFilter]
     list_select_related = ["section", "source", "locked_by", "created_by"]
     search_fields = ["headline", "wire_guid"]
@@ -363,8 +431,15 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     ordering = ["-modified_at"]
     autocomplete_fields = ["section", "tags", "lead_image", "translation_of"]
-    readonly_fields = ["status", "version", "first_published_at", "source", "wire_guid", "created_at",
-                       "modified_at"]
+    readonly_fields = [
+        "status",
+        "version",
+        "first_published_at",
+        "source",
+        "wire_guid",
+        "created_at",
+        "modified_at",
+    ]
     inlines = [ArticleCreditInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     action_form = DeskActionForm
@@ -372,12 +447,36 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["kicker", "headline", "standfirst", "body", "expected_version"]}),
         ("Dateline", {"fields": [("dateline_place", "dateline_outlet")]}),
         ("Placement", {"fields": ["section", "tags", "language", "lead_image", "translation_of"]}),
-        ("Publication", {"fields": ["status", "publish_at", "embargo_until", "expire_at", "updated_at",
-                                    "first_published_at"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "embargo_until",
+                    "expire_at",
+                    "updated_at",
+                    "first_published_at",
+                ]
+            },
+        ),
         ("Search and sharing", {"classes": ["collapse"], "fields": ["slug", "seo_title", "seo_description"]}),
-        ("Wire and rights", {"classes": ["collapse"], "fields": ["source", "wire_guid", "urgency", "copyright",
-                                                                  "editor_note", "version", "created_at",
-                                                                  "modified_at"]}),
+        (
+            "Wire and rights",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "source",
+                    "wire_guid",
+                    "urgency",
+                    "copyright",
+                    "editor_note",
+                    "version",
+                    "created_at",
+                    "modified_at",
+                ],
+            },
+        ),
     ]
 
     class Media:
@@ -401,8 +500,12 @@ class ArticleAdmin(admin.ModelAdmin):
         state = _state(obj)
         label = STATE_LABELS.get(state) or state.replace("_", " ").capitalize()
         extra = " · wire update" if obj.wire_update_waiting else ""
-        return format_html('<span class="desk-badge" style="background:{}">{}</span>{}',
-                           STATUS_COLOURS.get(state, "#444"), label, extra)
+        return format_html(
+            '<span class="desk-badge" style="background:{}">{}</span>{}',
+            STATUS_COLOURS.get(state, "#444"),
+            label,
+            extra,
+        )
 
     @admin.display(description="Scheduled / embargo", ordering="publish_at")
     def times(self, obj):
@@ -411,10 +514,16 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj.publish_at and (obj.status != "published" or obj.publish_at > now):
             parts.append(format_html("⏱ {}", timezone.localtime(obj.publish_at).strftime("%-d %b %H:%M")))
         if obj.embargo_until and obj.embargo_until > now:
-            parts.append(format_html('<span class="desk-embargo">Embargo {}</span>',
-                                     timezone.localtime(obj.embargo_until).strftime("%-d %b %H:%M")))
+            parts.append(
+                format_html(
+                    '<span class="desk-embargo">Embargo {}</span>',
+                    timezone.localtime(obj.embargo_until).strftime("%-d %b %H:%M"),
+                )
+            )
         if obj.expire_at:
-            parts.append(format_html("Expires {}", timezone.localtime(obj.expire_at).strftime("%-d %b %H:%M")))
+            parts.append(
+                format_html("Expires {}", timezone.localtime(obj.expire_at).strftime("%-d %b %H:%M"))
+            )
         return format_html("{}", format_html(" ".join(["{}"] * len(parts)), *parts)) if parts else "—"
 
     @admin.display(description="Author", ordering="created_by")
@@ -430,8 +539,9 @@ class ArticleAdmin(admin.ModelAdmin):
         holder = services.lock_holder(obj)
         if holder is None:
             return "—"
-        return format_html("🔒 {} since {}", holder.get_username(),
-                           timezone.localtime(obj.locked_at).strftime("%H:%M"))
+        return format_html(
+            "🔒 {} since {}", holder.get_username(), timezone.localtime(obj.locked_at).strftime("%H:%M")
+        )
 
     def get_changelist(self, request, **kwargs):
         return DeskChangeList
@@ -493,8 +603,9 @@ class ArticleAdmin(admin.ModelAdmin):
         except PermissionDenied as exc:
             # The admin's transaction has rolled back by now: this row stays.
             article = Article.objects.filter(pk=object_id).first() if object_id else None
-            services.record_refusal(exc, article=article, user=request.user,
-                                    action="edit" if object_id else "create a story")
+            services.record_refusal(
+                exc, article=article, user=request.user, action="edit" if object_id else "create a story"
+            )
             raise
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -508,31 +619,34 @@ class ArticleAdmin(admin.ModelAdmin):
             context["lock_taken"] = services.acquire_lock(article, user)
         holder = services.lock_holder(article)
         state = _state(article)
-        context.update({
-            "desk": {
-                "state": state,
-                "state_label": STATE_LABELS.get(state) or state.replace("_", " ").capitalize(),
-                "state_colour": STATUS_COLOURS.get(state, "#444"),
-                "holder": holder if holder and holder != user else None,
-                "locked_at": article.locked_at,
-                "mine": holder == user,
-                "can_unlock": user.has_perm("articles.unlock_article"),
-                "transitions": self._transitions_for(user, article),
-                "embargo_until": article.embargo_until if article.is_embargoed else None,
-                "withdrawn_reason": article.withdrawn_reason if article.status != workflow.KILLED else "",
-                "scheduled_for": article.publish_at if article.publish_at and article.publish_at > timezone.now()
-                else None,
-                "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
-                "share_url": request.build_absolute_uri(preview.share_url(article)) if can_edit else None,
-                "revoke_url": reverse("admin:articles_article_revoke_share", args=[article.pk]),
-                "share_hours": settings.PREVIEW_MAX_AGE // 3600,
-                "heartbeat_url": reverse("admin:articles_article_heartbeat", args=[article.pk]),
-                "heartbeat_seconds": settings.ARTICLE_LOCK_HEARTBEAT,
-                "release_url": reverse("admin:articles_article_release", args=[article.pk]),
-                "history_url": reverse("admin:articles_article_history", args=[article.pk]),
-                "public_url": article.get_absolute_url() if state == "live" else None,
+        context.update(
+            {
+                "desk": {
+                    "state": state,
+                    "state_label": STATE_LABELS.get(state) or state.replace("_", " ").capitalize(),
+                    "state_colour": STATUS_COLOURS.get(state, "#444"),
+                    "holder": holder if holder and holder != user else None,
+                    "locked_at": article.locked_at,
+                    "mine": holder == user,
+                    "can_unlock": user.has_perm("articles.unlock_article"),
+                    "transitions": self._transitions_for(user, article),
+                    "embargo_until": article.embargo_until if article.is_embargoed else None,
+                    "withdrawn_reason": article.withdrawn_reason if article.status != workflow.KILLED else "",
+                    "scheduled_for": article.publish_at
+                    if article.publish_at and article.publish_at > timezone.now()
+                    else None,
+                    "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
+                    "share_url": request.build_absolute_uri(preview.share_url(article)) if can_edit else None,
+                    "revoke_url": reverse("admin:articles_article_revoke_share", args=[article.pk]),
+                    "share_hours": settings.PREVIEW_MAX_AGE // 3600,
+                    "heartbeat_url": reverse("admin:articles_article_heartbeat", args=[article.pk]),
+                    "heartbeat_seconds": settings.ARTICLE_LOCK_HEARTBEAT,
+                    "release_url": reverse("admin:articles_article_release", args=[article.pk]),
+                    "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+                    "public_url": article.get_absolute_url() if state == "live" else None,
+                }
             }
-        })
+        )
         return super().change_view(request, object_id, form_url, context)
 
     @staticmethod
@@ -543,14 +657,25 @@ class ArticleAdmin(admin.ModelAdmin):
             if move.name == "publish" and article.publish_at and article.publish_at > timezone.now():
                 label = f"Schedule for {timezone.localtime(article.publish_at):%-d %b %H:%M}"
             override = move.target == workflow.PUBLISHED and bool(article.withdrawn_reason)
-            moves.append({"name": move.name, "label": label, "danger": move.name == "kill",
-                          "reason": move.name in services.REASON_REQUIRED, "override": override})
+            moves.append(
+                {
+                    "name": move.name,
+                    "label": label,
+                    "danger": move.name == "kill",
+                    "reason": move.name in services.REASON_REQUIRED,
+                    "override": override,
+                }
+            )
         return moves
 
     def save_model(self, request, obj, form, change):
         try:
-            services.save_article(obj, user=request.user, expected_version=form.cleaned_data.get("expected_version"),
-                                  fields=list(form.fields))
+            services.save_article(
+                obj,
+                user=request.user,
+                expected_version=form.cleaned_data.get("expected_version"),
+                fields=list(form.fields),
+            )
         except (services.StaleVersion, services.LockedByOther) as exc:  # a race after clean()
             raise PermissionDenied(str(exc)) from exc
 
@@ -560,8 +685,14 @@ class ArticleAdmin(admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for f in formset.forms:
             if f.instance.pk is None and f.has_changed() and f.cleaned_data and f.cleaned_data.get("text"):
-                formset.new_objects.append(services.add_correction(
-                    form.instance, kind=f.cleaned_data["kind"], text=f.cleaned_data["text"], user=request.user))
+                formset.new_objects.append(
+                    services.add_correction(
+                        form.instance,
+                        kind=f.cleaned_data["kind"],
+                        text=f.cleaned_data["text"],
+                        user=request.user,
+                    )
+                )
         return formset.new_objects
 
     def save_related(self, request, form, formsets, change):
@@ -575,15 +706,26 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/transition/<str:name>/", view(self.transition_view), name="articles_article_transition"),
+            path(
+                "<int:pk>/transition/<str:name>/",
+                view(self.transition_view),
+                name="articles_article_transition",
+            ),
             path("<int:pk>/heartbeat/", view(self.heartbeat_view), name="articles_article_heartbeat"),
             path("<int:pk>/release/", view(self.release_view), name="articles_article_release"),
-            path("<int:pk>/force-unlock/", view(self.force_unlock_view), name="articles_article_force_unlock"),
+            path(
+                "<int:pk>/force-unlock/", view(self.force_unlock_view), name="articles_article_force_unlock"
+            ),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
-            path("<int:pk>/revoke-share/", view(self.revoke_share_view), name="articles_article_revoke_share"),
+            path(
+                "<int:pk>/revoke-share/", view(self.revoke_share_view), name="articles_article_revoke_share"
+            ),
             path("<int:pk>/history/compare/", view(self.compare_view), name="articles_article_compare"),
-            path("<int:pk>/history/<int:number>/restore/", view(self.restore_view),
-                 name="articles_article_restore"),
+            path(
+                "<int:pk>/history/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
             *super().get_urls(),
         ]
 
@@ -603,14 +745,20 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article(request, pk)
         expected = request.POST.get("expected_version")
         try:
-            services.transition(article, name, user=request.user, reason=request.POST.get("reason", "").strip(),
-                                expected_version=int(expected) if expected else None,
-                                override_withdrawal=request.POST.get("override_withdrawal") == "1")
+            services.transition(
+                article,
+                name,
+                user=request.user,
+                reason=request.POST.get("reason", "").strip(),
+                expected_version=int(expected) if expected else None,
+                override_withdrawal=request.POST.get("override_withdrawal") == "1",
+            )
         except ValidationError as exc:
             self.message_user(request, _messages(exc), messages.ERROR)
         except services.StaleVersion as exc:
-            self.message_user(request, str(exc).replace("Your changes were not saved.", "Nothing was done."),
-                              messages.ERROR)
+            self.message_user(
+                request, str(exc).replace("Your changes were not saved.", "Nothing was done."), messages.ERROR
+            )
         else:
             state = _state(article)
             label = STATE_LABELS.get(state) or state.replace("_", " ")
@@ -625,11 +773,13 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         kept = services.renew_lock(article, request.user)
         holder = article.locked_by
-        return JsonResponse({
-            "locked": kept,
-            "holder": holder.get_username() if holder else None,
-            "since": article.locked_at.isoformat() if article.locked_at else None,
-        })
+        return JsonResponse(
+            {
+                "locked": kept,
+                "holder": holder.get_username() if holder else None,
+                "since": article.locked_at.isoformat() if article.locked_at else None,
+            }
+        )
 
     def release_view(self, request, pk):
         if request.method != "POST":
@@ -652,8 +802,11 @@ class ArticleAdmin(admin.ModelAdmin):
         if not request.user.has_perm("articles.change_article"):
             raise PermissionDenied
         services.revoke_share_links(article, user=request.user)  # PermissionDenied -> 403, audited
-        self.message_user(request, "Every share-preview link to this story has stopped working; the link "
-                                   "below is new.", messages.SUCCESS)
+        self.message_user(
+            request,
+            "Every share-preview link to this story has stopped working; the link below is new.",
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(self._change_url(article))
 
     def preview_view(self, request, pk):
@@ -668,7 +821,10 @@ class ArticleAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"History: {article.headline}",
-            "opts": self.opts, "original": article, "article": article, "revisions": revisions,
+            "opts": self.opts,
+            "original": article,
+            "article": article,
+            "revisions": revisions,
             "audit_entries": audit_entries,
             "can_restore": services.can_edit(request.user, article),
             "compare_url": reverse("admin:articles_article_compare", args=[article.pk]),
@@ -679,7 +835,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def compare_view(self, request, pk):
         article = self._article(request, pk)
         numbers = sorted(int(n) for n in (request.GET.get("a", ""), request.GET.get("b", "")) if n.isdigit())
-        revisions = {r.number: r for r in article.revisions.filter(number__in=numbers).select_related("created_by")}
+        revisions = {
+            r.number: r for r in article.revisions.filter(number__in=numbers).select_related("created_by")
+        }
         if len(numbers) != 2 or len(revisions) != 2:
             if len(numbers) == 2 and numbers[0] == numbers[1] and numbers[0] in revisions:
                 revisions = {numbers[0]: revisions[numbers[0]]}
@@ -690,8 +848,13 @@ class ArticleAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"Changes to “{article.headline}”",
-            "opts": self.opts, "original": article, "article": article, "old": old, "new": new,
-            "changed": [d for d in diffs if d.changed], "unchanged": [d for d in diffs if not d.changed],
+            "opts": self.opts,
+            "original": article,
+            "article": article,
+            "old": old,
+            "new": new,
+            "changed": [d for d in diffs if d.changed],
+            "unchanged": [d for d in diffs if not d.changed],
             "can_restore": services.can_edit(request.user, article),
             "history_url": reverse("admin:articles_article_history", args=[article.pk]),
         }
@@ -704,8 +867,9 @@ class ArticleAdmin(admin.ModelAdmin):
         revision = get_object_or_404(Revision, article=article, number=number)
         expected = request.POST.get("expected_version")
         try:
-            services.restore_revision(article, revision, user=request.user,
-                                      expected_version=int(expected) if expected else None)
+            services.restore_revision(
+                article, revision, user=request.user, expected_version=int(expected) if expected else None
+            )
         except (services.StaleVersion, services.LockedByOther) as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_history", args=[article.pk]))
@@ -723,7 +887,9 @@ class ArticleAdmin(admin.ModelAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{article.headline}: {_messages(exc)}", messages.ERROR)
         if done:
-            self.message_user(request, f"{done} stor{'y' if done == 1 else 'ies'}: {name} done.", messages.SUCCESS)
+            self.message_user(
+                request, f"{done} stor{'y' if done == 1 else 'ies'}: {name} done.", messages.SUCCESS
+            )
 
     @admin.action(description="Submit selected stories for review")
     def submit_selected(self, request, queryset):
@@ -733,14 +899,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         self._transition(request, queryset, "publish")
 
-    @admin.action(description="Unpublish selected stories (give the reason in the box)", permissions=["publish"])
+    @admin.action(
+        description="Unpublish selected stories (give the reason in the box)", permissions=["publish"]
+    )
     def unpublish_selected(self, request, queryset):
         self._transition(request, queryset, "unpublish", reason=request.POST.get("reason", ""))
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
-
-
 
 
 @admin.register(Section)
@@ -777,8 +943,10 @@ class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit", "focal_x", "focal_y"]
-        widgets = {"focal_x": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1}),
-                   "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1})}
+        widgets = {
+            "focal_x": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1}),
+            "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -803,8 +971,18 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["caption", "credit", "alt_text"]
     list_select_related = ["uploaded_by"]
     readonly_fields = ["width", "height", "uploaded_by", "focal_picker"]
-    fields = ["file", "focal_picker", "focal_x", "focal_y", "alt_text", "caption", "credit", "width", "height",
-              "uploaded_by"]
+    fields = [
+        "file",
+        "focal_picker",
+        "focal_x",
+        "focal_y",
+        "alt_text",
+        "caption",
+        "credit",
+        "width",
+        "height",
+        "uploaded_by",
+    ]
     inlines = [RenditionInline]
 
     class Media:
@@ -818,7 +996,9 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             '<div class="desk-focal" data-x="{}" data-y="{}"><img src="{}" alt="" width="480">'
             '<span class="desk-focal__dot"></span></div><p class="help">Click the picture to set the focal point.</p>',
-            obj.focal_x, obj.focal_y, obj.file.url,
+            obj.focal_x,
+            obj.focal_y,
+            obj.file.url,
         )
 
     def has_change_permission(self, request, obj=None):
@@ -826,8 +1006,12 @@ class ImageAdmin(admin.ModelAdmin):
         if not super().has_change_permission(request, obj):
             return False
         user = request.user
-        return (obj is None or user.is_superuser or user.has_perm("articles.edit_any_article")
-                or (obj.uploaded_by_id is not None and obj.uploaded_by_id == user.pk))
+        return (
+            obj is None
+            or user.is_superuser
+            or user.has_perm("articles.edit_any_article")
+            or (obj.uploaded_by_id is not None and obj.uploaded_by_id == user.pk)
+        )
 
     def save_model(self, request, obj, form, change):
         if change and "file" not in form.changed_data:

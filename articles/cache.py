@@ -246,9 +246,9 @@ def public_page(view=None, *, params=KEY_PARAMS):
         _public_headers(response)
         if response.status_code != 200:
             return response
-        last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header(
-            "Last-Modified"
-        ) else None
+        last_modified = (
+            parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
+        )
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=last_modified, response=response
         )
@@ -287,7 +287,9 @@ def on_model_change(sender, instance=None, created=False, **kwargs):
     transaction such as an import); a new tag or author purges nothing."""
     if created and not _visible_when_created(instance):
         return
-    reason = f"{sender.__name__} {getattr(instance, 'pk', '?')} {'deleted' if 'origin' in kwargs else 'changed'}"
+    reason = (
+        f"{sender.__name__} {getattr(instance, 'pk', '?')} {'deleted' if 'origin' in kwargs else 'changed'}"
+    )
     transaction.on_commit(lambda: purge(reason), robust=True)
 
 

@@ -31,7 +31,11 @@ def nav_items_html(current_pk=None) -> str:
             "",
             '<li><a href="{}"{}>{}</a></li>',
             (
-                (s.get_absolute_url(), mark_safe(' aria-current="page"') if s.pk == current_pk else "", s.name)
+                (
+                    s.get_absolute_url(),
+                    mark_safe(' aria-current="page"') if s.pk == current_pk else "",
+                    s.name,
+                )
                 for s in nav_sections()
             ),
         )

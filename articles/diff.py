@@ -20,11 +20,21 @@ from articles.models import CreditRole, Section, Status
 
 TEXT_FIELDS = [("kicker", "Kicker"), ("headline", "Headline"), ("standfirst", "Standfirst")]
 BODY_FIELD = ("body", "Body")
-TIME_FIELDS = [("publish_at", "Publish at"), ("updated_at", "Updated at"), ("embargo_until", "Embargo until"),
-               ("expire_at", "Expires at")]
-PLAIN_FIELDS = [("dateline_place", "Dateline place"), ("dateline_outlet", "Dateline outlet"),
-                ("language", "Language"), ("slug", "Slug"), ("seo_title", "SEO title"),
-                ("seo_description", "SEO description"), ("editor_note", "Editor's note (internal)")]
+TIME_FIELDS = [
+    ("publish_at", "Publish at"),
+    ("updated_at", "Updated at"),
+    ("embargo_until", "Embargo until"),
+    ("expire_at", "Expires at"),
+]
+PLAIN_FIELDS = [
+    ("dateline_place", "Dateline place"),
+    ("dateline_outlet", "Dateline outlet"),
+    ("language", "Language"),
+    ("slug", "Slug"),
+    ("seo_title", "SEO title"),
+    ("seo_description", "SEO description"),
+    ("editor_note", "Editor's note (internal)"),
+]
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|tr|pre)>|<br\s*/?>|<hr\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -75,9 +85,13 @@ def word_diff(old_words: list[str], new_words: list[str]) -> SafeString:
             out.append(_render([escape(w) if w != "\n" else w for w in old_words[a1:a2]]))
             continue
         if op in ("delete", "replace"):
-            out.append("<del>" + _render([escape(w) if w != "\n" else w for w in old_words[a1:a2]]) + "</del>")
+            out.append(
+                "<del>" + _render([escape(w) if w != "\n" else w for w in old_words[a1:a2]]) + "</del>"
+            )
         if op in ("insert", "replace"):
-            out.append("<ins>" + _render([escape(w) if w != "\n" else w for w in new_words[b1:b2]]) + "</ins>")
+            out.append(
+                "<ins>" + _render([escape(w) if w != "\n" else w for w in new_words[b1:b2]]) + "</ins>"
+            )
     return mark_safe(" ".join(p for p in out if p))  # noqa: S308 - every word above is escaped
 
 
@@ -94,7 +108,9 @@ def _time(value) -> str:
 
 def _credits(snapshot: dict) -> list[str]:
     roles = dict(CreditRole.choices)
-    return [f"{roles.get(c.get('role'), c.get('role'))}: {c.get('name', '')}" for c in snapshot.get("credits", [])]
+    return [
+        f"{roles.get(c.get('role'), c.get('role'))}: {c.get('name', '')}" for c in snapshot.get("credits", [])
+    ]
 
 
 def _list_diff(old: list[str], new: list[str]) -> SafeString:

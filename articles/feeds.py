@@ -60,7 +60,9 @@ class StoryFeed(Feed):
         return max(d for d in (item.publish_at, item.updated_at, item.first_published_at) if d)
 
     def item_author_name(self, item):
-        names = [c.display_name for c in item.credits.all() if c.role in ("writer", "reporting", "additional")]
+        names = [
+            c.display_name for c in item.credits.all() if c.role in ("writer", "reporting", "additional")
+        ]
         return ", ".join(names) or None
 
     def item_categories(self, item):

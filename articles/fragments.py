@@ -154,7 +154,9 @@ def _lookup_queryset(now, pk, with_depends: bool):
             ImageRendition.objects.filter(image_id=OuterRef("lead_image_id")).order_by("id").values("file")
         ),
         dep_tags=ArraySubquery(
-            Tag.objects.filter(articles=OuterRef("pk")).order_by("id").values(json=JSONObject(n="name", s="slug"))
+            Tag.objects.filter(articles=OuterRef("pk"))
+            .order_by("id")
+            .values(json=JSONObject(n="name", s="slug"))
         ),
         dep_people=ArraySubquery(
             ArticleCredit.objects.filter(article_id=OuterRef("pk"), editor__isnull=False)
@@ -294,7 +296,10 @@ def story_page(pk: int) -> Found | None:
         story = entry["story"]
         stub = Article(pk=pk, slug=core[1], language=story["language"], section_id=story["section_id"])
         translation_links = (
-            Article.objects.filter(pk=pk).with_translations().values_list("translation_links", flat=True).first()
+            Article.objects.filter(pk=pk)
+            .with_translations()
+            .values_list("translation_links", flat=True)
+            .first()
         )
         related = list(Article.objects.published().related_to_ids(pk, story["section_id"], story["tag_ids"]))
         around = render_around(stub, translation_links, related)

@@ -50,7 +50,9 @@ def validate_upload(upload) -> tuple[int, int, str]:
     limit = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise ImageRejected(f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB.")
+        raise ImageRejected(
+            f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB."
+        )
     upload.seek(0)
     try:
         image = _open(upload)
@@ -84,13 +86,17 @@ def make_renditions(image: Image) -> list[ImageRendition]:
         source = ImageOps.exif_transpose(_open(f))
     if source.mode not in ("RGB", "RGBA"):
         source = source.convert("RGBA" if "A" in source.getbands() or source.mode == "P" else "RGB")
-    widths = sorted({w for w in getattr(settings, "IMAGE_RENDITION_WIDTHS", [480, 960, 1600]) if w < source.width}
-                    | {min(source.width, max(getattr(settings, "IMAGE_RENDITION_WIDTHS", [1600])))})
+    widths = sorted(
+        {w for w in getattr(settings, "IMAGE_RENDITION_WIDTHS", [480, 960, 1600]) if w < source.width}
+        | {min(source.width, max(getattr(settings, "IMAGE_RENDITION_WIDTHS", [1600])))}
+    )
     stem = image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     made = []
     for width in widths:
         height = max(1, round(source.height * width / source.width))
-        resized = source if width == source.width else source.resize((width, height), PILImage.Resampling.LANCZOS)
+        resized = (
+            source if width == source.width else source.resize((width, height), PILImage.Resampling.LANCZOS)
+        )
         for fmt in (ImageRendition.Format.WEBP, ImageRendition.Format.JPEG):
             rendition = ImageRendition(image=image, width=width, height=height, format=fmt)
             ext = "webp" if fmt == ImageRendition.Format.WEBP else "jpg"
@@ -132,7 +138,13 @@ def image_changed(image: Image, *, user=None) -> list[Article]:
 
     stories = list(Article.objects.filter(lead_image=image, status=Article.Status.PUBLISHED))
     for article in stories:
-        audit(article, "lead_image_changed", user=user, from_status=article.status, to_status=article.status,
-              message=f"Lead image {image.pk} edited")
+        audit(
+            article,
+            "lead_image_changed",
+            user=user,
+            from_status=article.status,
+            to_status=article.status,
+            message=f"Lead image {image.pk} edited",
+        )
         signals.after_commit(signals.article_changed, article)
     return stories

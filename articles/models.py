@@ -56,7 +56,9 @@ class Image(models.Model):
     height = models.PositiveIntegerField(default=0, editable=False)
     caption = models.TextField(blank=True)
     credit = models.CharField(max_length=200, blank=True)
-    alt_text = models.CharField(max_length=300, help_text="What the picture shows, for readers who cannot see it.")
+    alt_text = models.CharField(
+        max_length=300, help_text="What the picture shows, for readers who cannot see it."
+    )
     focal_x = models.FloatField(default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)])
     focal_y = models.FloatField(default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)])
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -110,7 +112,12 @@ class Status(models.TextChoices):
 def _plain(field):
     """The text of an HTML field, tags replaced by spaces (immutable, so usable in a generated column)."""
     return Func(
-        F(field), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace", output_field=models.TextField()
+        F(field),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
     )
 
 
@@ -125,7 +132,9 @@ def _search_vector(config):
 def _search_head(config):
     """Headline (A) and standfirst (B) only: a few hundred bytes kept in the row, where the full vector
     (about 4 KB) is TOASTed. Search finds its candidates and ranks them on this one."""
-    return SearchVector("headline", weight="A", config=config) + SearchVector("standfirst", weight="B", config=config)
+    return SearchVector("headline", weight="A", config=config) + SearchVector(
+        "standfirst", weight="B", config=config
+    )
 
 
 def new_preview_nonce() -> str:
@@ -262,7 +271,11 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
-        return self.status == Status.PUBLISHED and self.publish_at is not None and self.publish_at > timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
 
     @property
     def is_embargoed(self):

@@ -30,7 +30,9 @@ class ArticleQuerySet(models.QuerySet):
         from articles.models import ArticleCredit
 
         return self.prefetch_related(
-            Prefetch("credits", queryset=ArticleCredit.objects.select_related("editor").order_by("position", "id"))
+            Prefetch(
+                "credits", queryset=ArticleCredit.objects.select_related("editor").order_by("position", "id")
+            )
         )
 
     def for_listing(self):
@@ -74,8 +76,10 @@ class ArticleQuerySet(models.QuerySet):
         read the story page would then exceed its budget of 6.)"""
         from articles.models import Tag
 
-        tags = Tag.objects.filter(articles=OuterRef("pk")).order_by("name").values(
-            json=JSONObject(id="id", name="name", slug="slug")
+        tags = (
+            Tag.objects.filter(articles=OuterRef("pk"))
+            .order_by("name")
+            .values(json=JSONObject(id="id", name="name", slug="slug"))
         )
         return self.annotate(tag_list=ArraySubquery(tags))
 
@@ -130,10 +134,14 @@ class ArticleQuerySet(models.QuerySet):
         """
         from articles.models import Section
 
-        newest = self.filter(section_id=OuterRef("pk")).order_by("-publish_at", "-id").values("pk")[:per_section]
+        newest = (
+            self.filter(section_id=OuterRef("pk")).order_by("-publish_at", "-id").values("pk")[:per_section]
+        )
         ids = (
             Section.objects.filter(is_active=True)
-            .annotate(story_id=Func(ArraySubquery(newest), function="unnest", output_field=models.BigIntegerField()))
+            .annotate(
+                story_id=Func(ArraySubquery(newest), function="unnest", output_field=models.BigIntegerField())
+            )
             .values("story_id")
         )
         return self.filter(pk__in=ids).for_teasers().with_renditions()
@@ -146,7 +154,9 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, limit=4):
         """Stories sharing a tag or the section with ``article``, newest first, with their image renditions
         (the teasers show an image). Uses the tags loaded with the story."""
-        return self.related_to_ids(article.pk, article.section_id, [tag.pk for tag in story_tags(article)], limit)
+        return self.related_to_ids(
+            article.pk, article.section_id, [tag.pk for tag in story_tags(article)], limit
+        )
 
     def related_to_ids(self, pk, section_id, tag_ids, limit=4):
         """``related_to()`` from the story's id, section id and tag ids (what a cached story fragment keeps)."""
@@ -154,7 +164,9 @@ class ArticleQuerySet(models.QuerySet):
 
         condition = Q(section_id=section_id) if section_id else Q(pk__in=[])
         if tag_ids:
-            condition |= Q(pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id"))
+            condition |= Q(
+                pk__in=Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
+            )
         return self.filter(condition).exclude(pk=pk).for_teasers().with_renditions()[:limit]
 
     def search(self, text, language=None):
@@ -200,17 +212,17 @@ class ArticleQuerySet(models.QuerySet):
             qs = qs.filter(ENGLISH) if language == "en" else qs.filter(language=language)
 
         table = '"articles_article"'
-        in_head = (f"{table}.\"search_head\" @@ {query_sql}", query_params)
-        in_text = (f"{table}.\"search_vector\" @@ {query_sql}", query_params)
+        in_head = (f'{table}."search_head" @@ {query_sql}', query_params)
+        in_text = (f'{table}."search_vector" @@ {query_sql}', query_params)
         now = timezone.now()
         bounds = [None, *(now - age for age in SEARCH_RECENT_WINDOWS), None]
         windows = []
         for newer, older in itertools.pairwise(bounds):
             window = []
             if newer is not None:
-                window.append((f"{table}.\"publish_at\" <= %s", [newer]))
+                window.append((f'{table}."publish_at" <= %s', [newer]))
             if older is not None:
-                window.append((f"{table}.\"publish_at\" > %s", [older]))
+                window.append((f'{table}."publish_at" > %s', [older]))
             windows.append(_and(*window))
         try:
             branch = _branch_builder(qs)
@@ -231,7 +243,7 @@ class ArticleQuerySet(models.QuerySet):
             newest_sql, newest_params = _union(
                 [branch(_and(loose, window), PHRASE_WINDOW) for window in windows], PHRASE_WINDOW
             )
-            among = (f"{table}.\"id\" = ANY(ARRAY({newest_sql}))", newest_params)
+            among = (f'{table}."id" = ANY(ARRAY({newest_sql}))', newest_params)
             parts.append(branch(_and(among, in_text, _not(in_head))))
         else:
             parts += [branch(_and(in_text, _not(in_head), window)) for window in windows]
@@ -241,7 +253,7 @@ class ArticleQuerySet(models.QuerySet):
             # this far is rare. The word goes in as a sub-select, out of the planner's sight: estimating
             # the operator computes similarities against the column's statistics, which doubled the
             # planning time of every Arabic-script search, though this branch rarely runs.
-            trigram = (f"{table}.\"headline\" %%> (SELECT %s::text)", [text])
+            trigram = (f'{table}."headline" %%> (SELECT %s::text)', [text])
             parts.append(branch(_and(trigram, _not(in_text))))
         candidates_sql, candidates_params = _union(parts)
 
@@ -249,7 +261,7 @@ class ArticleQuerySet(models.QuerySet):
         # typed goes in as a parameter.
         english = f"({table}.\"language\" = 'en' OR {table}.\"language\" LIKE 'en-%%')"
         rank = RawSQL(  # noqa: S611
-            f"ts_rank({table}.\"search_head\", CASE WHEN {english} THEN {english_sql} ELSE {simple_sql} END)",
+            f'ts_rank({table}."search_head", CASE WHEN {english} THEN {english_sql} ELSE {simple_sql} END)',
             [text, *simple_params],
             output_field=models.FloatField(),
         )
@@ -279,7 +291,7 @@ class ArticleQuerySet(models.QuerySet):
         if not ids:
             return qs.none()
         return (
-            qs.filter(RawSQL(f"{table}.\"id\" = ANY(%s)", [ids], output_field=models.BooleanField()))  # noqa: S611
+            qs.filter(RawSQL(f'{table}."id" = ANY(%s)', [ids], output_field=models.BooleanField()))  # noqa: S611
             .defer("search_vector", "search_head")
             .annotate(rank=rank, snippet=snippet)
             .order_by("-rank", "-publish_at", "-id")
@@ -323,7 +335,7 @@ def _branch_builder(qs):
     slot = RawSQL(_SLOT, [], output_field=models.BooleanField())  # noqa: S611
     sql, params = qs.order_by().values("pk").filter(slot).query.sql_with_params()
     at = sql.index(_SLOT)
-    before, after = sql[:at], sql[at + len(_SLOT):]
+    before, after = sql[:at], sql[at + len(_SLOT) :]
     split = before.count("%s")
     order = ' ORDER BY "articles_article"."publish_at" DESC, "articles_article"."id" DESC LIMIT %s'
 

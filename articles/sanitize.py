@@ -6,9 +6,39 @@ import re
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "a", "strong", "em", "b", "i",
-    "br", "hr", "sub", "sup", "figure", "figcaption", "table", "thead", "tbody", "tr", "th",
-    "td", "caption", "pre", "code", "cite", "q", "abbr", "bdi", "span",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "br",
+    "hr",
+    "sub",
+    "sup",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "pre",
+    "code",
+    "cite",
+    "q",
+    "abbr",
+    "bdi",
+    "span",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
@@ -23,7 +53,18 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Elements whose content goes with them (never shown as text).
-CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "form", "template", "noscript", "svg", "math"}
+CLEAN_CONTENT_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "template",
+    "noscript",
+    "svg",
+    "math",
+}
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")

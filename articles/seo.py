@@ -83,7 +83,12 @@ def news_article(article) -> dict:
             "@type": "Organization",
             "name": settings.SITE_NAME,
             "url": settings.SITE_URL + "/",
-            "logo": {"@type": "ImageObject", "url": absolute(static("img/logo.png")), "width": 600, "height": 60},
+            "logo": {
+                "@type": "ImageObject",
+                "url": absolute(static("img/logo.png")),
+                "width": 600,
+                "height": 60,
+            },
         },
     }
     if authors:

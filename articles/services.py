@@ -38,9 +38,26 @@ from articles.models import (
 from articles.sanitize import plain_text, sanitize_html
 
 SNAPSHOT_FIELDS = [
-    "headline", "slug", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
-    "section_id", "status", "publish_at", "updated_at", "embargo_until", "expire_at", "lead_image_id",
-    "seo_title", "seo_description", "urgency", "copyright", "editor_note",
+    "headline",
+    "slug",
+    "kicker",
+    "standfirst",
+    "body",
+    "dateline_place",
+    "dateline_outlet",
+    "language",
+    "section_id",
+    "status",
+    "publish_at",
+    "updated_at",
+    "embargo_until",
+    "expire_at",
+    "lead_image_id",
+    "seo_title",
+    "seo_description",
+    "urgency",
+    "copyright",
+    "editor_note",
 ]
 
 
@@ -134,8 +151,9 @@ def snapshot(article: Article, *, credits=None, tags=None) -> dict:
     return data
 
 
-def record_revision(article: Article, *, user=None, reason: str = "", first=False, credits=None,
-                    tags=None) -> Revision:
+def record_revision(
+    article: Article, *, user=None, reason: str = "", first=False, credits=None, tags=None
+) -> Revision:
     """A full snapshot; ``first`` for a story just created (revision 1, no look-up)."""
     number = 1 if first else (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     return Revision.objects.create(
@@ -163,8 +181,9 @@ def _check(user, permission: str, article: Article | None = None, *, action: str
     """None is the system (import, scheduler); a person needs the permission."""
     if user is None or user.has_perm(permission):
         return
-    raise Refused(f"You are not allowed to {action} (needs {permission}).", article=article, user=user,
-                  action=action)
+    raise Refused(
+        f"You are not allowed to {action} (needs {permission}).", article=article, user=user, action=action
+    )
 
 
 def _check_edit(user, article: Article):
@@ -206,8 +225,10 @@ def resolve_tags(wanted: list[str]) -> dict[str, Tag]:
     three otherwise, for any number of names (a whole import batch's)."""
     if not wanted:
         return {}
-    found = {t.name.casefold(): t for t in Tag.objects.annotate(key=Lower("name")).filter(
-        key__in=list({n.casefold() for n in wanted}))}
+    found = {
+        t.name.casefold(): t
+        for t in Tag.objects.annotate(key=Lower("name")).filter(key__in=list({n.casefold() for n in wanted}))
+    }
     missing = [n for n in wanted if n.casefold() not in found]
     if missing:
         Tag.objects.bulk_create(
@@ -255,8 +276,18 @@ def _clean_fields(fields: dict) -> dict:
 
 # Field checks (lengths, choices) only; the database enforces the constraints and foreign keys, so they
 # are not queried for twice (they were 40 % of an import's time).
-_NEW_ARTICLE_UNCHECKED = ["slug", "search_vector", "language", "section", "source", "lead_image", "translation_of",
-                          "created_by", "modified_by", "locked_by"]
+_NEW_ARTICLE_UNCHECKED = [
+    "slug",
+    "search_vector",
+    "language",
+    "section",
+    "source",
+    "lead_image",
+    "translation_of",
+    "created_by",
+    "modified_by",
+    "locked_by",
+]
 
 
 def clean_wire_text(fields: dict) -> dict:
@@ -292,7 +323,9 @@ def create_article(*, user=None, credits=(), tags=(), reason="Created", **fields
     made = set_credits(article, credits, new=True)
     names = set_tags(article, tags, new=True)
     plain = all(c.editor_id is None for c in made)
-    record_revision(article, user=user, reason=reason, first=True, credits=made if plain else None, tags=names)
+    record_revision(
+        article, user=user, reason=reason, first=True, credits=made if plain else None, tags=names
+    )
     if article.status == workflow.PUBLISHED:
         audit(article, "publish", user=user, from_status="", to_status=article.status, message=reason)
         signals.after_commit(signals.article_published, article)
@@ -317,8 +350,11 @@ def _same_time(a, b) -> bool:
 def _check_schedule(user, current: Article, new: dict) -> list[str]:
     """``new`` maps schedule fields to the values about to be saved over ``current`` (as stored).
     Returns the changes, as "field: old → new", for the audit row written once the save succeeded."""
-    changes = [f"{name}: {_when(getattr(current, name))} → {_when(new[name])}"
-               for name in SCHEDULE_FIELDS if name in new and not _same_time(new[name], getattr(current, name))]
+    changes = [
+        f"{name}: {_when(getattr(current, name))} → {_when(new[name])}"
+        for name in SCHEDULE_FIELDS
+        if name in new and not _same_time(new[name], getattr(current, name))
+    ]
     if not changes or current.status == workflow.DRAFT:
         return []
     _check(user, "articles.publish_article", current, action="reschedule a story that is not a draft")
@@ -329,8 +365,14 @@ def _check_schedule(user, current: Article, new: dict) -> list[str]:
 
 def _audit_schedule(article: Article, changes: list[str], user) -> None:
     if changes:
-        audit(article, "reschedule", user=user, from_status=article.status, to_status=article.status,
-              message="; ".join(changes))
+        audit(
+            article,
+            "reschedule",
+            user=user,
+            from_status=article.status,
+            to_status=article.status,
+            message="; ".join(changes),
+        )
 
 
 def _lock_for_update(article: Article, expected_version: int | None) -> Article:
@@ -342,8 +384,9 @@ def _lock_for_update(article: Article, expected_version: int | None) -> Article:
 
 @refusals_audited
 @transaction.atomic
-def update_article(article: Article, *, user=None, expected_version=None, credits=None, tags=None,
-                   reason="Edited", **fields) -> Article:
+def update_article(
+    article: Article, *, user=None, expected_version=None, credits=None, tags=None, reason="Edited", **fields
+) -> Article:
     """Save an edit. ``expected_version`` is the version the editor's form was built from. Refused
     (``LockedByOther``) while someone else holds a live lock, except for the system (``user=None``)."""
     current = _lock_for_update(article, expected_version)
@@ -376,9 +419,26 @@ def update_article(article: Article, *, user=None, expected_version=None, credit
 # The columns a form may set on an existing story. Everything else (status, version, lock, wire flags,
 # withdrawal, first publication, nonce) is written only by the services that own it.
 FORM_FIELDS = (
-    "headline", "slug", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
-    "section", "translation_of", "lead_image", "publish_at", "updated_at", "embargo_until", "expire_at",
-    "seo_title", "seo_description", "urgency", "copyright", "editor_note",
+    "headline",
+    "slug",
+    "kicker",
+    "standfirst",
+    "body",
+    "dateline_place",
+    "dateline_outlet",
+    "language",
+    "section",
+    "translation_of",
+    "lead_image",
+    "publish_at",
+    "updated_at",
+    "embargo_until",
+    "expire_at",
+    "seo_title",
+    "seo_description",
+    "urgency",
+    "copyright",
+    "editor_note",
 )
 
 
@@ -403,15 +463,29 @@ def save_article(article: Article, *, user=None, expected_version=None, fields=N
         _check_edit(user, current)
         if user is not None and lock_holder(current) not in (None, user):
             raise LockedByOther(current)
-        rescheduled = _check_schedule(user, current, {name: getattr(article, name) for name in SCHEDULE_FIELDS})
+        rescheduled = _check_schedule(
+            user, current, {name: getattr(article, name) for name in SCHEDULE_FIELDS}
+        )
         for name in SCHEDULE_FIELDS:  # unchanged (to the second): keep the stored value exactly
             if _same_time(getattr(article, name), getattr(current, name)):
                 setattr(article, name, getattr(current, name))
         article.status = current.status
         article.first_published_at = current.first_published_at
         article.version = current.version + 1
-    for name, value in _clean_fields({f: getattr(article, f) for f in (
-            "headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "seo_title")}).items():
+    for name, value in _clean_fields(
+        {
+            f: getattr(article, f)
+            for f in (
+                "headline",
+                "kicker",
+                "standfirst",
+                "body",
+                "dateline_place",
+                "dateline_outlet",
+                "seo_title",
+            )
+        }
+    ).items():
         setattr(article, name, value)
     if not article.slug:
         article.slug = make_slug(article.headline)
@@ -452,8 +526,16 @@ def allowed_transitions(user, article: Article) -> list[workflow.Transition]:
 
 @refusals_audited
 @transaction.atomic
-def transition(article: Article, name: str, *, user=None, reason="", publish_at=None,
-               expected_version=None, override_withdrawal=False) -> Article:
+def transition(
+    article: Article,
+    name: str,
+    *,
+    user=None,
+    reason="",
+    publish_at=None,
+    expected_version=None,
+    override_withdrawal=False,
+) -> Article:
     """Move a story through the workflow: submit, return, publish, unpublish, redraft, kill.
 
     A story the agency withdrew (``withdrawn_reason``) is published only with
@@ -472,8 +554,12 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
     overridden = ""
     if move.target == workflow.PUBLISHED and current.withdrawn_reason:
         if not (override_withdrawal and reason):
-            raise ValidationError({"reason": f"Withdrawn by the agency: {current.withdrawn_reason}. Publishing it "
-                                             "anyway needs an explicit override and its reason."})
+            raise ValidationError(
+                {
+                    "reason": f"Withdrawn by the agency: {current.withdrawn_reason}. Publishing it "
+                    "anyway needs an explicit override and its reason."
+                }
+            )
         overridden = current.withdrawn_reason
     now = timezone.now()
     previous = current.status
@@ -506,8 +592,14 @@ def transition(article: Article, name: str, *, user=None, reason="", publish_at=
     record_revision(current, user=user, reason=reason or move.label)
     audit(current, name, user=user, from_status=previous, to_status=move.target, message=reason)
     if overridden:
-        audit(current, "override_withdrawal", user=user, from_status=previous, to_status=move.target,
-              message=f"Published although the agency withdrew it ({overridden}): {reason}")
+        audit(
+            current,
+            "override_withdrawal",
+            user=user,
+            from_status=previous,
+            to_status=move.target,
+            message=f"Published although the agency withdrew it ({overridden}): {reason}",
+        )
     signal = signals.article_published if move.target == workflow.PUBLISHED else signals.article_changed
     signals.after_commit(signal, current)
     article.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
@@ -539,7 +631,9 @@ def add_correction(article: Article, *, kind: str, text: str, user=None) -> Corr
 
 
 @transaction.atomic
-def create_from_wire(*, source, guid: str, fields: dict, credits, tags, publish: bool, reason: str) -> Article:
+def create_from_wire(
+    *, source, guid: str, fields: dict, credits, tags, publish: bool, reason: str
+) -> Article:
     """A new story from the wire: a draft in the wire queue, or published at once with ``publish``
     (an embargo still holds it back, since publication is decided at query time)."""
     status = workflow.PUBLISHED if publish else workflow.DRAFT
@@ -561,8 +655,9 @@ class NewWireStory:
     tag_names: list[str] = field(default_factory=list)
 
 
-def prepare_wire_story(*, source, guid: str, fields: dict, credits, tags, publish: bool, reason: str,
-                       now=None, cleaned=False) -> NewWireStory:
+def prepare_wire_story(
+    *, source, guid: str, fields: dict, credits, tags, publish: bool, reason: str, now=None, cleaned=False
+) -> NewWireStory:
     """What ``create_from_wire`` would insert, checked without a query: the same sanitising, slug,
     publication times and field checks (the same ``ValidationError`` for a bad field)."""
     status = workflow.PUBLISHED if publish else workflow.DRAFT
@@ -580,7 +675,9 @@ def insert_objects(objs: list) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    ids = insert_rows(model, [{f.attname: getattr(obj, f.attname) for f in fields} for obj in objs], returning=True)
+    ids = insert_rows(
+        model, [{f.attname: getattr(obj, f.attname) for f in fields} for obj in objs], returning=True
+    )
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
@@ -609,8 +706,13 @@ def insert_rows(model, rows: list[dict], *, returning=False) -> list[int]:
     ``returning``, the new primary keys in the order of ``rows``."""
     if not rows:
         return []
-    fields = [f for f in model._meta.concrete_fields if not f.generated and not f.primary_key
-              and not (f.has_db_default() and all(f.attname not in row for row in rows))]  # the database's
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.generated
+        and not f.primary_key
+        and not (f.has_db_default() and all(f.attname not in row for row in rows))
+    ]  # the database's
     data = []
     for n, row in enumerate(rows):
         item = {"_n": n}
@@ -621,8 +723,10 @@ def insert_rows(model, rows: list[dict], *, returning=False) -> list[int]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     typed = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in fields)
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
-           f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r(_n integer, {typed}) ORDER BY _n")
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
+        f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r(_n integer, {typed}) ORDER BY _n"
+    )
     if returning:
         sql += f" RETURNING {quote(model._meta.pk.column)}"
     with connection.cursor() as cursor:
@@ -647,20 +751,45 @@ def bulk_create_from_wire(stories: list[NewWireStory]) -> list[Article]:
             article = s.article
             if any(c.editor_id is not None for c in s.credits):
                 raise ValueError("bulk_create_from_wire takes credits by name only")
-            s.credit_rows = [_NewCredit(position=i, role=c.role, name=c.name) for i, c in enumerate(s.credits)]
-            credit_rows.extend({"article_id": article.pk, "position": c.position, "role": c.role, "editor_id": None,
-                                "name": c.name} for c in s.credit_rows)
+            s.credit_rows = [
+                _NewCredit(position=i, role=c.role, name=c.name) for i, c in enumerate(s.credits)
+            ]
+            credit_rows.extend(
+                {
+                    "article_id": article.pk,
+                    "position": c.position,
+                    "role": c.role,
+                    "editor_id": None,
+                    "name": c.name,
+                }
+                for c in s.credit_rows
+            )
             tags = list(dict.fromkeys(found[n.casefold()] for n in s.tags if n.casefold() in found))
             links.extend({"article_id": article.pk, "tag_id": t.pk} for t in tags)
             s.tag_names = [t.name for t in tags]
-            revisions.append({
-                "article_id": article.pk, "number": 1, "created_at": now, "created_by_id": None,
-                "reason": s.reason[:300], "status": article.status,
-                "snapshot": snapshot(article, credits=s.credit_rows, tags=s.tag_names),
-            })
+            revisions.append(
+                {
+                    "article_id": article.pk,
+                    "number": 1,
+                    "created_at": now,
+                    "created_by_id": None,
+                    "reason": s.reason[:300],
+                    "status": article.status,
+                    "snapshot": snapshot(article, credits=s.credit_rows, tags=s.tag_names),
+                }
+            )
             if article.status == workflow.PUBLISHED:
-                audits.append({"article_id": article.pk, "actor_id": None, "action": "publish", "from_status": "",
-                               "to_status": article.status, "message": s.reason, "created_at": now})
+                audits.append(
+                    {
+                        "article_id": article.pk,
+                        "actor_id": None,
+                        "action": "publish",
+                        "from_status": "",
+                        "to_status": article.status,
+                        "message": s.reason,
+                        "created_at": now,
+                    }
+                )
         insert_rows(ArticleCredit, credit_rows)
         insert_rows(Article.tags.through, links)
         insert_rows(Revision, revisions)
@@ -722,8 +851,11 @@ def lock_holder(article: Article, now=None):
 
 
 def _lockable_by(user, now):
-    return Q(locked_by__isnull=True) | Q(locked_by=user) | Q(locked_at__isnull=True) | Q(
-        locked_at__lte=now - lock_timeout()
+    return (
+        Q(locked_by__isnull=True)
+        | Q(locked_by=user)
+        | Q(locked_at__isnull=True)
+        | Q(locked_at__lte=now - lock_timeout())
     )
 
 
@@ -778,8 +910,18 @@ def revoke_share_links(article: Article, *, user) -> Article:
 # --- Restoring a revision ------------------------------------------------------------------------------
 
 RESTORED_FIELDS = [
-    "headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language",
-    "seo_title", "seo_description", "urgency", "copyright", "editor_note",
+    "headline",
+    "kicker",
+    "standfirst",
+    "body",
+    "dateline_place",
+    "dateline_outlet",
+    "language",
+    "seo_title",
+    "seo_description",
+    "urgency",
+    "copyright",
+    "editor_note",
 ]
 
 
@@ -797,13 +939,21 @@ def restore_revision(article: Article, revision: Revision, *, user=None, expecte
     image_id = data.get("lead_image_id")
     fields["lead_image"] = Image.objects.filter(pk=image_id).first() if image_id else None
     credits = [
-        CreditInput(name="" if c.get("editor_id") else c.get("name", ""), role=c.get("role", "writer"),
-                    editor_id=c.get("editor_id"))
+        CreditInput(
+            name="" if c.get("editor_id") else c.get("name", ""),
+            role=c.get("role", "writer"),
+            editor_id=c.get("editor_id"),
+        )
         for c in data.get("credits", [])
     ]
     return update_article(
-        article, user=user, expected_version=expected_version, credits=credits, tags=data.get("tags", []),
-        reason=f"Restored revision {revision.number}", **fields,
+        article,
+        user=user,
+        expected_version=expected_version,
+        credits=credits,
+        tags=data.get("tags", []),
+        reason=f"Restored revision {revision.number}",
+        **fields,
     )
 
 
@@ -851,16 +1001,26 @@ def publish_due(now=None) -> DueResult:
     )
     for article in live:
         what = "embargo lifted" if article.embargo_until == article.visible_from else "scheduled time reached"
-        audit(article, "went_live", from_status=article.status, to_status=article.status,
-              message=f"Live at {article.visible_from.isoformat()} ({what})")
+        audit(
+            article,
+            "went_live",
+            from_status=article.status,
+            to_status=article.status,
+            message=f"Live at {article.visible_from.isoformat()} ({what})",
+        )
         signals.after_commit(signals.article_published, article)
         result.went_live.append(article.pk)
     expired = Article.objects.filter(
         status=workflow.PUBLISHED, expire_at__gt=mark.value, expire_at__lte=now
     ).order_by("expire_at", "pk")
     for article in expired:
-        audit(article, "expired", from_status=article.status, to_status=article.status,
-              message=f"Left the public site at {article.expire_at.isoformat()}")
+        audit(
+            article,
+            "expired",
+            from_status=article.status,
+            to_status=article.status,
+            message=f"Left the public site at {article.expire_at.isoformat()}",
+        )
         signals.after_commit(signals.article_changed, article)
         result.expired.append(article.pk)
     mark.value = now

@@ -61,12 +61,14 @@ def _page(request, queryset, per_page=PAGE_SIZE):
 
 def _redirect_moved_pages(view):
     """Turns ``_PageMoved`` into a redirect (a 302: the last page moves as stories are added)."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except _PageMoved as moved:
             return redirect(moved.url)
+
     return wrapper
 
 
@@ -101,7 +103,9 @@ def story(request, pk, slug=None):
             return render(request, "410.html", status=410)
         raise Http404("No such story.")
     if slug != (found.slug or "-"):  # get_absolute_url() writes an empty slug as "-"
-        return redirect(reverse("articles:story", kwargs={"pk": found.pk, "slug": found.slug or "-"}), permanent=True)
+        return redirect(
+            reverse("articles:story", kwargs={"pk": found.pk, "slug": found.slug or "-"}), permanent=True
+        )
     response = render(request, "articles/story.html", {"story": found.story, "around": found.around})
     set_last_modified(response, found.last_modified)
     return response
@@ -123,7 +127,11 @@ def section(request, slug):
     return _listing(
         request,
         Article.objects.published().filter(section=section),
-        {"title": section.name, "section": section, "feed_url": reverse("articles:feed_section", args=[slug])},
+        {
+            "title": section.name,
+            "section": section,
+            "feed_url": reverse("articles:feed_section", args=[slug]),
+        },
     )
 
 
@@ -145,7 +153,11 @@ def author(request, slug):
     return _listing(
         request,
         Article.objects.published().by_author(editor),
-        {"title": editor.display_name, "author": editor, "feed_url": reverse("articles:feed_author", args=[slug])},
+        {
+            "title": editor.display_name,
+            "author": editor,
+            "feed_url": reverse("articles:feed_author", args=[slug]),
+        },
     )
 
 
@@ -155,7 +167,9 @@ def corrections(request):
     queryset = (
         Correction.objects.filter(article__in=Article.objects.published())
         .select_related("article")
-        .only("kind", "text", "created_at", "article", "article__headline", "article__slug", "article__language")
+        .only(
+            "kind", "text", "created_at", "article", "article__headline", "article__slug", "article__language"
+        )
         .order_by("-created_at", "-id")
     )
     page = _page(request, queryset)
@@ -172,7 +186,9 @@ def search(request):
     languages = dict(LANGUAGE_CHOICES)
     context = {"q": text, "language": language, "section_slug": section_slug, "languages": LANGUAGE_CHOICES}
     if len(text) > SEARCH_MAX_LENGTH:
-        context["error"] = gettext("Please search with at most %(max)s characters.") % {"max": SEARCH_MAX_LENGTH}
+        context["error"] = gettext("Please search with at most %(max)s characters.") % {
+            "max": SEARCH_MAX_LENGTH
+        }
         return render(request, "articles/search.html", context, status=400)
     if language and language not in languages:
         language = context["language"] = ""

@@ -27,8 +27,13 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         Transition("submit", "Submit for review", frozenset({DRAFT}), IN_REVIEW, "articles.submit_article"),
         Transition("return", "Return to draft", frozenset({IN_REVIEW}), DRAFT, "articles.publish_article"),
-        Transition("publish", "Publish", frozenset({DRAFT, IN_REVIEW, UNPUBLISHED}), PUBLISHED,
-                   "articles.publish_article"),
+        Transition(
+            "publish",
+            "Publish",
+            frozenset({DRAFT, IN_REVIEW, UNPUBLISHED}),
+            PUBLISHED,
+            "articles.publish_article",
+        ),
         Transition("unpublish", "Unpublish", frozenset({PUBLISHED}), UNPUBLISHED, "articles.publish_article"),
         Transition("redraft", "Back to draft", frozenset({UNPUBLISHED}), DRAFT, "articles.publish_article"),
         Transition("kill", "Kill", frozenset({PUBLISHED, UNPUBLISHED}), KILLED, "articles.kill_article"),
@@ -94,4 +99,3 @@ def desk_state_condition(state: str, now) -> Q:
     if state == "expired":
         return Q(due, expire_at__lte=now)
     return Q(due, Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-

@@ -70,7 +70,9 @@ def ensure_database(url: str, *, fresh: bool = False) -> None:
     try:
         with conn.cursor() as cursor:
             if fresh:
-                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+                cursor.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -118,7 +120,9 @@ def fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
-def emit(name: str, value, unit: str = "", *, target: str | None = None, ok: bool | None = None, **extra) -> None:
+def emit(
+    name: str, value, unit: str = "", *, target: str | None = None, ok: bool | None = None, **extra
+) -> None:
     parts = [f"{name}={fmt(value) if isinstance(value, int | float) else value}"]
     if unit:
         parts.append(unit)

@@ -88,24 +88,33 @@ def nitf(story: dict) -> str:
 
 
 def ninjs(story: dict) -> str:
-    return json.dumps({
-        "$standard": {"name": "ninjs", "version": "2.1"},
-        "uri": f"urn:bench:ninjs:{story['index']:06d}",
-        "type": "text",
-        "version": "1",
-        "versioncreated": f"2025-03-{story['day']:02d}T08:00:00Z",
-        "pubstatus": "usable",
-        "urgency": story["urgency"],
-        "language": story["language"],
-        "headlines": [{"role": "main", "value": story["headline"]}],
-        "descriptions": [{"role": "summary", "contenttype": "text/plain", "value": story["standfirst"]}],
-        "bodies": [{"role": "main", "contenttype": "text/html",
-                    "value": "".join(f"<p>{escape(p)}</p>" for p in story["paragraphs"])}],
-        "by": " and ".join(story["writers"]),
-        "located": f"{story['place']} ({story['outlet']})",
-        "keywords": story["keywords"],
-        "copyrightnotice": "© 2025 Bench Wire",
-    }, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {
+            "$standard": {"name": "ninjs", "version": "2.1"},
+            "uri": f"urn:bench:ninjs:{story['index']:06d}",
+            "type": "text",
+            "version": "1",
+            "versioncreated": f"2025-03-{story['day']:02d}T08:00:00Z",
+            "pubstatus": "usable",
+            "urgency": story["urgency"],
+            "language": story["language"],
+            "headlines": [{"role": "main", "value": story["headline"]}],
+            "descriptions": [{"role": "summary", "contenttype": "text/plain", "value": story["standfirst"]}],
+            "bodies": [
+                {
+                    "role": "main",
+                    "contenttype": "text/html",
+                    "value": "".join(f"<p>{escape(p)}</p>" for p in story["paragraphs"]),
+                }
+            ],
+            "by": " and ".join(story["writers"]),
+            "located": f"{story['place']} ({story['outlet']})",
+            "keywords": story["keywords"],
+            "copyrightnotice": "© 2025 Bench Wire",
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 WRITERS = {"nitf": (nitf, "xml"), "ninjs": (ninjs, "json")}
@@ -144,8 +153,9 @@ def run_import(folder: Path, fmt: str, code: str) -> tuple[float, str]:
     out, err = StringIO(), StringIO()
     started = time.perf_counter()
     try:
-        call_command("import_wire", str(folder), "--source", code, "--format", fmt, "--publish",
-                     stdout=out, stderr=err)
+        call_command(
+            "import_wire", str(folder), "--source", code, "--format", fmt, "--publish", stdout=out, stderr=err
+        )
     except CommandError as exc:
         comment(f"import_wire {fmt}: {exc}; {err.getvalue().strip()[:500]}")
     return time.perf_counter() - started, out.getvalue().strip().splitlines()[-1] if out.getvalue() else ""
@@ -174,14 +184,28 @@ def main() -> None:
         comment(f"{fmt} import: {summary} in {elapsed:.1f}s")
         ok_created = summary.startswith(f"created {count},")
         rate = count / elapsed
-        emit(f"import.{fmt}", rate, "stories/s", target=f">={TARGET_IMPORT}", ok=ok_created and rate >= TARGET_IMPORT,
-             stories=count, seconds=elapsed)
+        emit(
+            f"import.{fmt}",
+            rate,
+            "stories/s",
+            target=f">={TARGET_IMPORT}",
+            ok=ok_created and rate >= TARGET_IMPORT,
+            stories=count,
+            seconds=elapsed,
+        )
         elapsed, summary = run_import(folder, fmt, f"BENCH{fmt.upper()}")
         comment(f"{fmt} re-import: {summary} in {elapsed:.1f}s")
         ok_unchanged = f"unchanged {count}" in summary
         rate = count / elapsed
-        emit(f"reimport.{fmt}", rate, "stories/s", target=f">={TARGET_REIMPORT}",
-             ok=ok_unchanged and rate >= TARGET_REIMPORT, stories=count, seconds=elapsed)
+        emit(
+            f"reimport.{fmt}",
+            rate,
+            "stories/s",
+            target=f">={TARGET_REIMPORT}",
+            ok=ok_unchanged and rate >= TARGET_REIMPORT,
+            stories=count,
+            seconds=elapsed,
+        )
 
 
 if __name__ == "__main__":

@@ -66,18 +66,14 @@ THREADS = 2
 
 # --- Choosing the pages --------------------------------------------------------------------------
 
+
 def choose_pages() -> dict[str, list[str]]:
     """name -> paths (several for story_mix). Pages the code base does not serve yet are left out."""
     from django.db.models import Count
 
     from articles.models import Article, Section
 
-    section = (
-        Section.objects.filter(is_active=True)
-        .annotate(n=Count("articles"))
-        .order_by("-n")
-        .first()
-    )
+    section = Section.objects.filter(is_active=True).annotate(n=Count("articles")).order_by("-n").first()
     published = Article.objects.published()
     story = (
         published.filter(section=section, lead_image__isnull=False)
@@ -115,13 +111,20 @@ def check_pages(pages: dict[str, list[str]]) -> dict[str, list[str]]:
             missing(f"queries.{name}", f"GET {paths[0]} answered {response.status_code}")
             continue
         count = len(queries.captured_queries)
-        emit(f"queries.{name}", count, "queries", target=f"<={MAX_QUERIES}", ok=count <= MAX_QUERIES,
-             bytes=len(response.content))
+        emit(
+            f"queries.{name}",
+            count,
+            "queries",
+            target=f"<={MAX_QUERIES}",
+            ok=count <= MAX_QUERIES,
+            bytes=len(response.content),
+        )
         found[name] = paths
     return found
 
 
 # --- gunicorn ------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -135,10 +138,26 @@ class Gunicorn:
         env = {**os.environ, **bench_env(os.environ["DATABASE_URL"], **settings)}
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--workers", "2",
-             "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
-             "--chdir", str(ROOT)],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "newsroom.wsgi:application",
+                "--workers",
+                "2",
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--chdir",
+                str(ROOT),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.base = f"http://127.0.0.1:{self.port}"
 
@@ -189,7 +208,9 @@ class Gunicorn:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
-            values = {m[1]: int(m[2]) / 1024 for m in re.finditer(r"^(VmHWM|VmRSS):\s+(\d+) kB", status, re.M)}
+            values = {
+                m[1]: int(m[2]) / 1024 for m in re.finditer(r"^(VmHWM|VmRSS):\s+(\d+) kB", status, re.M)
+            }
             out.append((values.get("VmHWM", 0.0), values.get("VmRSS", 0.0)))
         return out
 
@@ -282,11 +303,17 @@ def python_load(base: str, paths: list[str], seconds: int) -> dict:
         thread.join(timeout=seconds + 30)
     elapsed = time.monotonic() - started
     flat = [x for slot in latencies for x in slot]
-    return {"rps": len(flat) / elapsed, "p50": median(flat), "p99": percentile(flat, 99),
-            "errors": sum(errors), "raw": ""}
+    return {
+        "rps": len(flat) / elapsed,
+        "p50": median(flat),
+        "p99": percentile(flat, 99),
+        "errors": sum(errors),
+        "raw": "",
+    }
 
 
 # --- The run -------------------------------------------------------------------------------------
+
 
 def run_mode(mode: str, pages: dict[str, list[str]], seconds: int, load) -> None:
     label, settings = MODES[mode]
@@ -303,20 +330,39 @@ def run_mode(mode: str, pages: dict[str, list[str]], seconds: int, load) -> None
                 comment(result["raw"][-800:])
             if name == "bare":
                 bare = result["rps"] or float("nan")
-                emit(f"page.bare.{label}", result["rps"], "req/s", p50_ms=result["p50"],
-                     p99_ms=result["p99"], errors=result["errors"])
+                emit(
+                    f"page.bare.{label}",
+                    result["rps"],
+                    "req/s",
+                    p50_ms=result["p50"],
+                    p99_ms=result["p99"],
+                    errors=result["errors"],
+                )
                 continue
             ratio = result["rps"] / bare
             target = TARGETS.get((name, mode))
-            emit(f"page.{name}.{label}", result["rps"], "req/s", ratio=round(ratio, 3),
-                 target=f"ratio>={target}" if target else None,
-                 ok=(ratio >= target and result["errors"] == 0) if target else None,
-                 p50_ms=result["p50"], p99_ms=result["p99"], errors=result["errors"])
+            emit(
+                f"page.{name}.{label}",
+                result["rps"],
+                "req/s",
+                ratio=round(ratio, 3),
+                target=f"ratio>={target}" if target else None,
+                ok=(ratio >= target and result["errors"] == 0) if target else None,
+                p50_ms=result["p50"],
+                p99_ms=result["p99"],
+                errors=result["errors"],
+            )
         memory = server.worker_memory()
         if memory:
             peak = max(m[0] for m in memory)
-            emit(f"memory.worker_peak_rss.{label}", peak, "MiB", target=f"<={MAX_WORKER_MIB}",
-                 ok=peak <= MAX_WORKER_MIB, workers=len(memory))
+            emit(
+                f"memory.worker_peak_rss.{label}",
+                peak,
+                "MiB",
+                target=f"<={MAX_WORKER_MIB}",
+                ok=peak <= MAX_WORKER_MIB,
+                workers=len(memory),
+            )
         else:
             missing(f"memory.worker_peak_rss.{label}", "no /proc worker entries")
     finally:
@@ -330,8 +376,10 @@ def main() -> None:
     prepare_site()
     from articles.models import Article
 
-    comment(f"{Article.objects.count()} stories, {Article.objects.published().count()} published; "
-            f"static in {BENCH_VAR / 'static'}")
+    comment(
+        f"{Article.objects.count()} stories, {Article.objects.published().count()} published; "
+        f"static in {BENCH_VAR / 'static'}"
+    )
     pages = check_pages(choose_pages())
     for name in ("home", "section", "story", "story_mix", "search", "feed"):
         if name not in pages:

@@ -23,8 +23,8 @@ def queries(count: int = 200) -> list[str]:
 
     rng = random.Random("bench-search")  # noqa: S311
     en_common = [w for w in text.EN_WORDS if w not in text.EN_STOPWORDS]
-    en_rare = text.VOCABULARY["en"][0][len(text.EN_WORDS):]
-    ckb_rare = text.VOCABULARY["ckb"][0][len(text.CKB_WORDS):]
+    en_rare = text.VOCABULARY["en"][0][len(text.EN_WORDS) :]
+    ckb_rare = text.VOCABULARY["ckb"][0][len(text.CKB_WORDS) :]
     makers = [
         (0.20, lambda: rng.choice(en_common)),
         (0.15, lambda: rng.choice(en_rare[:2000])),
@@ -45,15 +45,21 @@ def search_function():
     from articles.models import Article
 
     if hasattr(Article.objects.all(), "search"):
-        return "published().for_listing().search(q)", lambda q: Article.objects.published().for_listing().search(q)
+        return (
+            "published().for_listing().search(q)",
+            lambda q: Article.objects.published().for_listing().search(q),
+        )
     from django.contrib.postgres.search import SearchQuery, SearchRank
     from django.db.models import F
 
     def fallback(q):
         query = SearchQuery(q, search_type="websearch", config="simple")
         return (
-            Article.objects.published().for_listing().filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-publish_at")
+            Article.objects.published()
+            .for_listing()
+            .filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-publish_at")
         )
 
     return "search_vector @@ websearch_to_tsquery (fallback: no search() on the queryset)", fallback
@@ -111,6 +117,7 @@ def main() -> None:
         else:
             emit("search.p95", p95, "ms", target=f"<={TARGET_P95_MS}", ok=p95 <= TARGET_P95_MS)
         emit(f"search.page_only_p95{label}", percentile(pages, 95), "ms", note="first_page_without_the_count")
+
 
 if __name__ == "__main__":
     main()

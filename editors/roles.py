@@ -6,26 +6,71 @@ services (audited, revisions kept, caches purged); deleting is for superusers on
 
 REPORTER, EDITOR, WIRE_EDITOR, CHIEF_EDITOR = "Reporter", "Editor", "Wire editor", "Chief editor"
 
-_READ = ["articles.view_article", "articles.view_section", "articles.view_tag", "articles.view_image",
-         "articles.view_revision", "articles.view_correction", "editors.view_editor"]
-_WRITE = ["articles.add_article", "articles.change_article", "articles.add_articlecredit",
-          "articles.change_articlecredit", "articles.delete_articlecredit", "articles.view_articlecredit",
-          "articles.add_image", "articles.change_image", "articles.add_tag"]
+_READ = [
+    "articles.view_article",
+    "articles.view_section",
+    "articles.view_tag",
+    "articles.view_image",
+    "articles.view_revision",
+    "articles.view_correction",
+    "editors.view_editor",
+]
+_WRITE = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.add_articlecredit",
+    "articles.change_articlecredit",
+    "articles.delete_articlecredit",
+    "articles.view_articlecredit",
+    "articles.add_image",
+    "articles.change_image",
+    "articles.add_tag",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     REPORTER: [*_READ, *_WRITE, "articles.submit_article"],
-    EDITOR: [*_READ, *_WRITE, "articles.submit_article", "articles.edit_any_article", "articles.publish_article",
-             "articles.correct_article", "articles.add_correction",
-             "articles.change_section", "articles.add_section", "sources.view_source", "sources.view_wireitem"],
-    WIRE_EDITOR: [*_READ, *_WRITE, "articles.submit_article", "articles.edit_any_article",
-                  "sources.import_wire", "sources.triage_wire", "sources.view_source", "sources.add_source",
-                  "sources.change_source", "sources.view_wireitem"],
+    EDITOR: [
+        *_READ,
+        *_WRITE,
+        "articles.submit_article",
+        "articles.edit_any_article",
+        "articles.publish_article",
+        "articles.correct_article",
+        "articles.add_correction",
+        "articles.change_section",
+        "articles.add_section",
+        "sources.view_source",
+        "sources.view_wireitem",
+    ],
+    WIRE_EDITOR: [
+        *_READ,
+        *_WRITE,
+        "articles.submit_article",
+        "articles.edit_any_article",
+        "sources.import_wire",
+        "sources.triage_wire",
+        "sources.view_source",
+        "sources.add_source",
+        "sources.change_source",
+        "sources.view_wireitem",
+    ],
 }
-ROLE_PERMISSIONS[CHIEF_EDITOR] = sorted({
-    *ROLE_PERMISSIONS[EDITOR], *ROLE_PERMISSIONS[WIRE_EDITOR], "articles.kill_article",
-    "articles.unlock_article", "articles.view_audit", "articles.view_auditentry", "editors.add_editor",
-    "editors.change_editor", "auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group",
-})
+ROLE_PERMISSIONS[CHIEF_EDITOR] = sorted(
+    {
+        *ROLE_PERMISSIONS[EDITOR],
+        *ROLE_PERMISSIONS[WIRE_EDITOR],
+        "articles.kill_article",
+        "articles.unlock_article",
+        "articles.view_audit",
+        "articles.view_auditentry",
+        "editors.add_editor",
+        "editors.change_editor",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+    }
+)
 
 
 def sync_roles(apps=None, verbosity=0):

@@ -152,7 +152,9 @@ ARTICLE_LOCK_TIMEOUT = env.int("ARTICLE_LOCK_TIMEOUT", default=15 * 60)  # secon
 ARTICLE_LOCK_HEARTBEAT = env.int("ARTICLE_LOCK_HEARTBEAT", default=60)  # seconds between heartbeats
 PREVIEW_MAX_AGE = env.int("PREVIEW_MAX_AGE", default=2 * 24 * 3600)  # seconds a shared preview link works
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)  # larger is refused as a decompression bomb
+IMAGE_MAX_PIXELS = env.int(
+    "IMAGE_MAX_PIXELS", default=50_000_000
+)  # larger is refused as a decompression bomb
 IMAGE_RENDITION_WIDTHS = [480, 960, 1600]
 
 # Security: strict by default; the development command switches DEBUG on.

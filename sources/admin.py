@@ -58,13 +58,17 @@ class WireItemAdmin(admin.ModelAdmin):
     def triage(self, obj):
         if obj.outcome != WireItem.Outcome.WAITING or not obj.article_id:
             return ""
-        return format_html('<a href="{}">Compare and decide</a>',
-                           reverse("admin:sources_wire_triage", args=[obj.article_id]))
+        return format_html(
+            '<a href="{}">Compare and decide</a>', reverse("admin:sources_wire_triage", args=[obj.article_id])
+        )
 
     def get_urls(self):
         return [
-            path("triage/<int:article_id>/", self.admin_site.admin_view(self.triage_view),
-                 name="sources_wire_triage"),
+            path(
+                "triage/<int:article_id>/",
+                self.admin_site.admin_view(self.triage_view),
+                name="sources_wire_triage",
+            ),
             *super().get_urls(),
         ]
 
@@ -84,8 +88,10 @@ class WireItemAdmin(admin.ModelAdmin):
                     try:
                         expected = int(request.POST.get("version", ""))
                     except ValueError:
-                        raise ValidationError("The form did not say which version of the story you saw: "
-                                              "reload the page and decide again.") from None
+                        raise ValidationError(
+                            "The form did not say which version of the story you saw: "
+                            "reload the page and decide again."
+                        ) from None
                     services.accept_wire_update(article, user=request.user, expected_version=expected)
                     messages.success(request, "The agency's version was applied.")
                 elif action == "reject":
@@ -100,12 +106,19 @@ class WireItemAdmin(admin.ModelAdmin):
         if triage:
             new, old = triage.new_story, triage.previous_story
             for label, attr, current in [
-                ("Headline", "headline", article.headline), ("Standfirst", "standfirst", article.standfirst),
-                ("Dateline", "dateline_place", article.dateline_place), ("Body", "body_html", article.body),
+                ("Headline", "headline", article.headline),
+                ("Standfirst", "standfirst", article.standfirst),
+                ("Dateline", "dateline_place", article.dateline_place),
+                ("Body", "body_html", article.body),
             ]:
                 previous = getattr(old, attr, "") if old else ""
-                row = {"label": label, "previous": previous, "new": getattr(new, attr), "current": current,
-                       "changed": previous != getattr(new, attr)}
+                row = {
+                    "label": label,
+                    "previous": previous,
+                    "new": getattr(new, attr),
+                    "current": current,
+                    "changed": previous != getattr(new, attr),
+                }
                 if attr == "body_html":
                     # Stored HTML is sanitised again as it is shown: the stored copy may predate
                     # today's allow-list, or have been written around the services.
@@ -115,6 +128,9 @@ class WireItemAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"Wire update waiting: {article.headline}",
-            "article": article, "triage": triage, "rows": rows, "opts": self.model._meta,
+            "article": article,
+            "triage": triage,
+            "rows": rows,
+            "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/sources/triage.html", context)

@@ -40,8 +40,12 @@ class Report:
         return self.counts["failed"]
 
     def summary(self) -> str:
-        main = ", ".join(f"{name} {self.counts[name]}" for name in ("created", "updated", "unchanged", "failed"))
-        extra = ", ".join(f"{n} {self.counts[n]}" for n in ("waiting", "withdrawn", "stale") if self.counts[n])
+        main = ", ".join(
+            f"{name} {self.counts[name]}" for name in ("created", "updated", "unchanged", "failed")
+        )
+        extra = ", ".join(
+            f"{n} {self.counts[n]}" for n in ("waiting", "withdrawn", "stale") if self.counts[n]
+        )
         return f"{main}; {extra}" if extra else main
 
 
@@ -110,8 +114,17 @@ def parse_files(jobs: list[tuple[bytes, str, str]]) -> list:
     for data, fmt, name in jobs:
         try:
             found, stories = parse_bytes(data, fmt=fmt, filename=name)
-            out.append((found, [(story, None, None) if isinstance(story, ParseError) else
-                                (story, story.as_json(), services.clean_story_text(story)) for story in stories]))
+            out.append(
+                (
+                    found,
+                    [
+                        (story, None, None)
+                        if isinstance(story, ParseError)
+                        else (story, story.as_json(), services.clean_story_text(story))
+                        for story in stories
+                    ],
+                )
+            )
         except ParseError as exc:
             out.append(exc)
         except (ValueError, TypeError, IndexError, KeyError, OverflowError, RecursionError) as exc:
@@ -159,8 +172,9 @@ class _Story:
         if result.outcome == "conflict":
             # Stored (nothing received is lost), but not applied: a failure for the run.
             story = self.story
-            self.error = f"{self.file.name}: " + str(ParseError(result.message, field="version", line=story.line,
-                                                                story=story.headline[:60]))
+            self.error = f"{self.file.name}: " + str(
+                ParseError(result.message, field="version", line=story.line, story=story.headline[:60])
+            )
             self.counts_as = "failed"
 
 
@@ -243,7 +257,9 @@ def resolve_source(source_code, *, language, report: Report):
 
 def import_file(name, data, *, source, fmt, language, publish, report: Report) -> None:
     """Import one file (a batch of one); its outcome is added to ``report``."""
-    _merge(report, _Batcher(source=source, fmt=fmt, language=language, publish=publish).run([_File(name, data)]))
+    _merge(
+        report, _Batcher(source=source, fmt=fmt, language=language, publish=publish).run([_File(name, data)])
+    )
 
 
 class _Batcher:
@@ -265,15 +281,20 @@ class _Batcher:
         workers = getattr(settings, "WIRE_IMPORT_PARSE_WORKERS", 0)
         if self.pool is None and workers > 0:
             # fork: the parsers need nothing but their code; the child never touches the database.
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork")
+            )
 
     def write_ahead(self) -> None:
         """Write batches in a thread of their own (its own database connection) while the next
         batch is planned here: the writes, mostly waiting for PostgreSQL, overlap this process's
         Python. Not inside a transaction (a dry run, or a test's): there, everything is written
         here, in that transaction. Off with ``WIRE_IMPORT_WRITE_THREAD = False``."""
-        if self.writer is None and getattr(settings, "WIRE_IMPORT_WRITE_THREAD", True) \
-                and not transaction.get_connection().in_atomic_block:
+        if (
+            self.writer is None
+            and getattr(settings, "WIRE_IMPORT_WRITE_THREAD", True)
+            and not transaction.get_connection().in_atomic_block
+        ):
             self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-write")
 
     def submit_write(self, planned) -> Future:
@@ -382,7 +403,9 @@ class _Batcher:
                 rest.append(file)
                 continue
             file.report.counts["unchanged"] += record.stories
-            file.report.results.extend(services.ImportResult("unchanged", None, None) for _ in range(record.stories))
+            file.report.results.extend(
+                services.ImportResult("unchanged", None, None) for _ in range(record.stories)
+            )
         return rest
 
     # 2. Parse, and find each story's source and identity.
@@ -395,7 +418,9 @@ class _Batcher:
                 file.report.errors.append(f"{file.name}: {outcome}")
                 continue
             file.format, found = outcome
-            file.stories = [_Story(file, story, parsed=data, cleaned=cleaned) for story, data, cleaned in found]
+            file.stories = [
+                _Story(file, story, parsed=data, cleaned=cleaned) for story, data, cleaned in found
+            ]
             for st in file.stories:
                 self._identify(st)
             stories.extend(file.stories)
@@ -413,10 +438,13 @@ class _Batcher:
                     raise ParseError("the file names no agency: pass --source CODE", field="source")
                 code = story.source_code.casefold()
                 if code not in self.sources:
-                    found, created = services.get_or_create_source(story.source_code,
-                                                                   language=self.language or "en")
+                    found, created = services.get_or_create_source(
+                        story.source_code, language=self.language or "en"
+                    )
                     if created:
-                        st.file.report.notices.append(f"Created source {found.code} (named in {st.file.name}).")
+                        st.file.report.notices.append(
+                            f"Created source {found.code} (named in {st.file.name})."
+                        )
                     self.sources[code] = found
                 story_source = self.sources[code]
             st.source = story_source
@@ -448,8 +476,11 @@ class _Batcher:
         for order, st in enumerate(stories):
             st.order = order
         identities = Counter((st.key[0], st.key[1]) for st in stories)
-        candidates = [st for st in stories
-                      if identities[(st.key[0], st.key[1])] == 1 and st.story.status == ParsedStory.USABLE]
+        candidates = [
+            st
+            for st in stories
+            if identities[(st.key[0], st.key[1])] == 1 and st.story.status == ParsedStory.USABLE
+        ]
         seen = services.stored_identities({(st.key[0], st.key[1]) for st in candidates})
         chosen = set(map(id, candidates))
         new, others = [], [st for st in stories if id(st) not in chosen]
@@ -458,9 +489,16 @@ class _Batcher:
                 others.append(st)
                 continue
             raw = st.story.raw or st.file.raw_text()
-            st.new = services.NewStory(story=st.story, source=st.source, fmt=st.file.format, raw=raw,
-                                       filename=st.file.name, checksum=st.key[2], parsed=st.parsed,
-                                       cleaned=st.cleaned)
+            st.new = services.NewStory(
+                story=st.story,
+                source=st.source,
+                fmt=st.file.format,
+                raw=raw,
+                filename=st.file.name,
+                checksum=st.key[2],
+                parsed=st.parsed,
+                cleaned=st.cleaned,
+            )
             try:
                 services.prepare_new_story(st.new, publish=self.publish, language=self.language)
             except (ParseError, ValidationError) as exc:
@@ -486,8 +524,14 @@ class _Batcher:
             raw = story.raw or st.file.raw_text()
             with transaction.atomic():
                 result = services.import_story(
-                    story, source=st.source, fmt=st.file.format, raw=raw, filename=st.file.name,
-                    publish=self.publish, language=self.language, checksum=st.key[2],
+                    story,
+                    source=st.source,
+                    fmt=st.file.format,
+                    raw=raw,
+                    filename=st.file.name,
+                    publish=self.publish,
+                    language=self.language,
+                    checksum=st.key[2],
                 )
         except (ParseError, ValidationError, DatabaseError) as exc:
             self._failed(st, exc)
@@ -511,8 +555,16 @@ class _Batcher:
             if not file.stories or any(st.error or st.result is None for st in file.stories):
                 continue
             items = [st.result.wire_item.pk for st in file.stories]
-            rows.append(ImportedFile(sha256=file.sha256, source=self.source, format=file.format,
-                                     parser=self.parser, stories=len(items), wire_items=items))
+            rows.append(
+                ImportedFile(
+                    sha256=file.sha256,
+                    source=self.source,
+                    format=file.format,
+                    parser=self.parser,
+                    stories=len(items),
+                    wire_items=items,
+                )
+            )
         services.record_imported_files(rows)
 
 
@@ -553,8 +605,17 @@ def _move(path: Path, folder: Path) -> Path:
     return target
 
 
-def watch_pass(folder: Path, *, source, fmt, language, publish, settle: float, report: Report,
-               progress: Callable[[int, str], None] | None = None) -> int:
+def watch_pass(
+    folder: Path,
+    *,
+    source,
+    fmt,
+    language,
+    publish,
+    settle: float,
+    report: Report,
+    progress: Callable[[int, str], None] | None = None,
+) -> int:
     """Import every file waiting in ``folder`` once, in batches; once a batch is committed, move each
     of its files to done/ or failed/ (with NAME.error.txt). Returns how many files."""
     files = pending_files(folder, settle=settle)
@@ -566,7 +627,11 @@ def watch_pass(folder: Path, *, source, fmt, language, publish, settle: float, r
         try:
             size = path.stat().st_size
             limit = settings.WIRE_MAX_FILE_BYTES
-            data = ParseError(f"{size} bytes, larger than the limit of {limit}") if size > limit else path.read_bytes()
+            data = (
+                ParseError(f"{size} bytes, larger than the limit of {limit}")
+                if size > limit
+                else path.read_bytes()
+            )
         except OSError as exc:
             data = ParseError(f"cannot read: {exc.strerror}")
         batch.append(_File(str(path), data, path=path))
@@ -588,8 +653,19 @@ def _file_done(folder: Path, file: _File) -> None:
         _move(file.path, folder / DONE)
 
 
-def watch(folder: str, *, source_code=None, fmt="auto", language=None, publish=False, once=False,
-          interval: float = 5.0, settle: float = 2.0, progress=None, on_pass=None) -> Report:
+def watch(
+    folder: str,
+    *,
+    source_code=None,
+    fmt="auto",
+    language=None,
+    publish=False,
+    once=False,
+    interval: float = 5.0,
+    settle: float = 2.0,
+    progress=None,
+    on_pass=None,
+) -> Report:
     """Poll a drop folder (agencies deliver by FTP into one) until interrupted, or one pass with
     ``once``. ``on_pass(report)`` is called after each pass that imported something."""
     path = Path(folder)
@@ -598,8 +674,16 @@ def watch(folder: str, *, source_code=None, fmt="auto", language=None, publish=F
     try:
         while True:
             before = sum(report.counts.values())
-            watch_pass(path, source=source, fmt=fmt, language=language, publish=publish, settle=settle,
-                       report=report, progress=progress)
+            watch_pass(
+                path,
+                source=source,
+                fmt=fmt,
+                language=language,
+                publish=publish,
+                settle=settle,
+                report=report,
+                progress=progress,
+            )
             if on_pass and sum(report.counts.values()) != before:
                 on_pass(report)
             if once:

@@ -86,8 +86,9 @@ class WireItem(models.Model):
             # One row per content of a version: the same content again is "unchanged" and never
             # stored twice, while an agency re-sending a version number with other content (a
             # "conflict") or a cancel under an old number is still kept (nothing received is lost).
-            models.UniqueConstraint(fields=["source", "guid", "version", "checksum"],
-                                    name="wireitem_unique_version_content"),
+            models.UniqueConstraint(
+                fields=["source", "guid", "version", "checksum"], name="wireitem_unique_version_content"
+            ),
             models.CheckConstraint(condition=~Q(guid=""), name="wireitem_guid_required"),
         ]
         indexes = [models.Index(fields=["source", "guid", "-version"], name="wireitem_latest_idx")]
@@ -125,8 +126,11 @@ class ImportedFile(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["sha256", "source", "format", "parser"], nulls_distinct=False,
-                                    name="importedfile_unique_bytes"),
+            models.UniqueConstraint(
+                fields=["sha256", "source", "format", "parser"],
+                nulls_distinct=False,
+                name="importedfile_unique_bytes",
+            ),
         ]
 
     def __str__(self):

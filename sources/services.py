@@ -28,7 +28,13 @@ from articles.services import CreditInput
 from sources.models import ImportedFile, Source, WireItem
 from sources.wire.base import ParsedStory, ParseError
 
-MAX_LENGTHS = {"headline": 300, "kicker": 200, "dateline_place": 200, "dateline_outlet": 200, "copyright": 300}
+MAX_LENGTHS = {
+    "headline": 300,
+    "kicker": 200,
+    "dateline_place": 200,
+    "dateline_outlet": 200,
+    "copyright": 300,
+}
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 
@@ -69,8 +75,12 @@ def _validate(story: ParsedStory) -> None:
     for name, limit in MAX_LENGTHS.items():
         value = getattr(story, name)
         if len(value) > limit:
-            raise ParseError(f"{len(value)} characters, at most {limit}", field=name, line=story.line,
-                             story=story.headline[:60])
+            raise ParseError(
+                f"{len(value)} characters, at most {limit}",
+                field=name,
+                line=story.line,
+                story=story.headline[:60],
+            )
 
 
 def _article_fields(story: ParsedStory, language: str) -> dict:
@@ -91,7 +101,15 @@ def _article_fields(story: ParsedStory, language: str) -> dict:
 
 # The article fields an agency version writes: an editor changing any of them (not a workflow step
 # such as publishing, which bumps ``Article.version`` too) makes the next agency version wait.
-WIRE_FED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet", "language")
+WIRE_FED_FIELDS = (
+    "headline",
+    "kicker",
+    "standfirst",
+    "body",
+    "dateline_place",
+    "dateline_outlet",
+    "language",
+)
 
 
 def _wire_checksum(row: dict) -> str:
@@ -107,10 +125,13 @@ def article_wire_checksum(article: Article | int) -> str:
         .values(
             *WIRE_FED_FIELDS,
             credit_list=ArraySubquery(
-                ArticleCredit.objects.filter(article=OuterRef("pk")).order_by("position", "pk")
+                ArticleCredit.objects.filter(article=OuterRef("pk"))
+                .order_by("position", "pk")
                 .values(json=JSONObject(name="name", role="role", editor="editor_id"))
             ),
-            tag_list=ArraySubquery(Tag.objects.filter(articles=OuterRef("pk")).order_by("name").values("name")),
+            tag_list=ArraySubquery(
+                Tag.objects.filter(articles=OuterRef("pk")).order_by("name").values("name")
+            ),
         )
         .get()
     )
@@ -144,7 +165,9 @@ def _untouched_since_applied(items: list[WireItem], article: Article) -> bool:
     applied = next((i for i in items if i.article_version is not None), None)
     if applied is None:
         return False
-    if not applied.article_checksum:  # applied before checksums were kept: the workflow version is all there is
+    if (
+        not applied.article_checksum
+    ):  # applied before checksums were kept: the workflow version is all there is
         return applied.article_version == article.version
     return applied.article_checksum == article_wire_checksum(article)
 
@@ -176,10 +199,17 @@ def imported_files(hashes, *, source: Source | None, parser: str) -> dict[tuple[
     record some of whose wire items are gone (deleted since) is left out."""
     if not hashes:
         return {}
-    held = Func(F("pk"), OuterRef("wire_items"), template="(%(expressions)s))", arg_joiner=" = ANY(",
-                output_field=BooleanField())
+    held = Func(
+        F("pk"),
+        OuterRef("wire_items"),
+        template="(%(expressions)s))",
+        arg_joiner=" = ANY(",
+        output_field=BooleanField(),
+    )
     present = Subquery(
-        WireItem.objects.filter(held).order_by().values(n=Func("pk", function="COUNT", output_field=BigIntegerField())),
+        WireItem.objects.filter(held)
+        .order_by()
+        .values(n=Func("pk", function="COUNT", output_field=BigIntegerField())),
         output_field=BigIntegerField(),
     )
     rows = (
@@ -188,8 +218,11 @@ def imported_files(hashes, *, source: Source | None, parser: str) -> dict[tuple[
         .annotate(present=present)
         .values_list("sha256", "format", "stories", "wire_items", "present")
     )
-    return {(sha, fmt): KnownFile(stories, tuple(items))
-            for sha, fmt, stories, items, found in rows if found == len(set(items))}
+    return {
+        (sha, fmt): KnownFile(stories, tuple(items))
+        for sha, fmt, stories, items, found in rows
+        if found == len(set(items))
+    }
 
 
 def record_imported_files(rows: list[ImportedFile]) -> None:
@@ -200,8 +233,17 @@ def record_imported_files(rows: list[ImportedFile]) -> None:
         unique[(row.sha256, row.source_id, row.format, row.parser)] = row
     if not unique:
         return
-    data = [{"sha256": r.sha256, "source_id": r.source_id, "format": r.format, "parser": r.parser,
-             "stories": r.stories, "items": r.wire_items} for r in unique.values()]
+    data = [
+        {
+            "sha256": r.sha256,
+            "source_id": r.source_id,
+            "format": r.format,
+            "parser": r.parser,
+            "stories": r.stories,
+            "items": r.wire_items,
+        }
+        for r in unique.values()
+    ]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -228,7 +270,9 @@ def compress_with_lz4() -> None:
     difference; the setting ends with the transaction."""
     if connection.alias not in _LZ4:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+            cursor.execute(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+            )
             row = cursor.fetchone()
         _LZ4[connection.alias] = bool(row and row[0])
     if _LZ4[connection.alias]:
@@ -241,10 +285,17 @@ def stored_identities(identities: set[tuple[int, str]]) -> set[tuple[int, str]]:
     if not identities:
         return set()
     source_ids, guids = {i[0] for i in identities}, {i[1] for i in identities}
-    found = set(WireItem.objects.filter(source_id__in=source_ids, guid__in=guids).order_by()
-                .values_list("source_id", "guid").distinct())
-    found |= set(Article.objects.filter(source_id__in=source_ids, wire_guid__in=guids).order_by()
-                 .values_list("source_id", "wire_guid"))
+    found = set(
+        WireItem.objects.filter(source_id__in=source_ids, guid__in=guids)
+        .order_by()
+        .values_list("source_id", "guid")
+        .distinct()
+    )
+    found |= set(
+        Article.objects.filter(source_id__in=source_ids, wire_guid__in=guids)
+        .order_by()
+        .values_list("source_id", "wire_guid")
+    )
     return found & identities
 
 
@@ -278,9 +329,13 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
     else:
         fields = article_services.clean_wire_text(fields)
     new.prepared = article_services.prepare_wire_story(
-        source=source, guid=story.identity_key(), fields=fields,
+        source=source,
+        guid=story.identity_key(),
+        fields=fields,
         credits=[CreditInput(name=c.name[:200], role=c.role) for c in story.credits],
-        tags=story.keywords[:30], publish=publish, reason=f"Imported {source.code} {new.fmt} v{version}",
+        tags=story.keywords[:30],
+        publish=publish,
+        reason=f"Imported {source.code} {new.fmt} v{version}",
         cleaned=True,
     )
     return new
@@ -312,13 +367,23 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
         items = []
         for n in batch:
             story, article = n.story, n.prepared.article
-            items.append(WireItem(
-                source=n.source, guid=story.identity_key(),
-                version=story.version if story.version is not None else 1, version_at=story.version_at,
-                format=n.fmt, filename=n.filename[:500], checksum=n.checksum, raw_payload=n.raw,
-                parsed=n.parsed if n.parsed is not None else story.as_json(), outcome=WireItem.Outcome.CREATED, article=article,
-                article_version=article.version, article_checksum=new_article_wire_checksum(n.prepared, rank),
-            ))
+            items.append(
+                WireItem(
+                    source=n.source,
+                    guid=story.identity_key(),
+                    version=story.version if story.version is not None else 1,
+                    version_at=story.version_at,
+                    format=n.fmt,
+                    filename=n.filename[:500],
+                    checksum=n.checksum,
+                    raw_payload=n.raw,
+                    parsed=n.parsed if n.parsed is not None else story.as_json(),
+                    outcome=WireItem.Outcome.CREATED,
+                    article=article,
+                    article_version=article.version,
+                    article_checksum=new_article_wire_checksum(n.prepared, rank),
+                )
+            )
         article_services.insert_objects(items)
     return [ImportResult("created", item.article, item) for item in items]
 
@@ -343,8 +408,11 @@ def import_story(
         # Every version of the story received so far, locked, newest first, in one query (the
         # heavy payload columns left out): the checks below are made on this list.
         items = list(
-            WireItem.objects.select_for_update(of=("self",)).select_related("article")
-            .filter(source=source, guid=guid).defer("raw_payload", "parsed").order_by("-version", "-id")
+            WireItem.objects.select_for_update(of=("self",))
+            .select_related("article")
+            .filter(source=source, guid=guid)
+            .defer("raw_payload", "parsed")
+            .order_by("-version", "-id")
         )
         latest = items[0] if items else None
         same = next((i for i in items if i.checksum == checksum), None)
@@ -352,8 +420,15 @@ def import_story(
             return ImportResult("unchanged", same.article, same)
         version = story.version if story.version is not None else ((latest.version + 1) if latest else 1)
         item = WireItem(
-            source=source, guid=guid, version=version, version_at=story.version_at, format=fmt,
-            filename=filename[:500], checksum=checksum, raw_payload=raw, parsed=story.as_json(),
+            source=source,
+            guid=guid,
+            version=version,
+            version_at=story.version_at,
+            format=fmt,
+            filename=filename[:500],
+            checksum=checksum,
+            raw_payload=raw,
+            parsed=story.as_json(),
         )
         article = next((i.article for i in items if i.article_id), None) if items else None
         if article is None:
@@ -367,7 +442,9 @@ def import_story(
             # sit beside a usable copy of the same number); the same cancel again is "unchanged".
             item.outcome = WireItem.Outcome.WITHDRAWN
             if article:
-                article = article_services.withdraw_from_wire(article, reason=f"{reason}: {story.status} by agency")
+                article = article_services.withdraw_from_wire(
+                    article, reason=f"{reason}: {story.status} by agency"
+                )
             item.article = article
             _save_item(item, story)
             return ImportResult("withdrawn", article, item)
@@ -378,13 +455,22 @@ def import_story(
             item.outcome = WireItem.Outcome.CONFLICT
             item.article = article
             _save_item(item, story)
-            return ImportResult("conflict", article, item,
-                                f"version {version} was already received with other content; "
-                                f"this copy is kept as a conflict (wire item {item.pk}) and not applied")
+            return ImportResult(
+                "conflict",
+                article,
+                item,
+                f"version {version} was already received with other content; "
+                f"this copy is kept as a conflict (wire item {item.pk}) and not applied",
+            )
 
         if latest and (
             version < latest.version
-            or (story.version is None and story.version_at and latest.version_at and story.version_at < latest.version_at)
+            or (
+                story.version is None
+                and story.version_at
+                and latest.version_at
+                and story.version_at < latest.version_at
+            )
         ):
             item.outcome = WireItem.Outcome.STALE
             item.article = article
@@ -397,7 +483,12 @@ def import_story(
         fields = _article_fields(story, lang)
         if article is None:
             article = article_services.create_from_wire(
-                source=source, guid=guid, fields=fields, credits=credits, tags=tags, publish=publish,
+                source=source,
+                guid=guid,
+                fields=fields,
+                credits=credits,
+                tags=tags,
+                publish=publish,
                 reason=f"Imported {reason}",
             )
             item.outcome = WireItem.Outcome.CREATED
@@ -427,8 +518,11 @@ def _save_item(item: WireItem, story: ParsedStory) -> None:
     try:
         item.save(force_insert=True)
     except IntegrityError:
-        raise ParseError(f"version {item.version} was received at the same moment by another import",
-                         field="version", story=story.headline[:60]) from None
+        raise ParseError(
+            f"version {item.version} was received at the same moment by another import",
+            field="version",
+            story=story.headline[:60],
+        ) from None
 
 
 # --- Triage: an editor decides on a wire update that waits ---------------------------------------
@@ -467,12 +561,18 @@ class Triage:
 
 def pending_triage(article: Article) -> Triage | None:
     """The newest waiting version of this story and the version last applied before it, or None."""
-    waiting = (WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING)
-               .order_by("-version").first())
+    waiting = (
+        WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING)
+        .order_by("-version")
+        .first()
+    )
     if waiting is None:
         return None
-    previous = (WireItem.objects.filter(article=article, article_version__isnull=False, version__lt=waiting.version)
-                .order_by("-version").first())
+    previous = (
+        WireItem.objects.filter(article=article, article_version__isnull=False, version__lt=waiting.version)
+        .order_by("-version")
+        .first()
+    )
     return Triage(article=article, waiting=waiting, previous=previous)
 
 
@@ -504,16 +604,22 @@ def accept_wire_update(article: Article, *, user, expected_version: int | None =
     lang = normalise_language(story.language or article.language)
     credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
     article = article_services.apply_wire_update(
-        article, fields=_article_fields(story, lang), credits=credits, tags=story.keywords[:30],
+        article,
+        fields=_article_fields(story, lang),
+        credits=credits,
+        tags=story.keywords[:30],
         reason=f"Wire update {article.source.code if article.source else ''} v{triage.waiting.version} "
-               f"accepted by {user.get_username()}",
+        f"accepted by {user.get_username()}",
     )
     article_services.audit(article, "wire_update_accepted", user=user, message=f"v{triage.waiting.version}")
-    WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).exclude(pk=triage.waiting.pk).update(
-        outcome=WireItem.Outcome.REJECTED)
-    WireItem.objects.filter(pk=triage.waiting.pk).update(outcome=WireItem.Outcome.ACCEPTED,
-                                                         article_version=article.version,
-                                                         article_checksum=article_wire_checksum(article))
+    WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).exclude(
+        pk=triage.waiting.pk
+    ).update(outcome=WireItem.Outcome.REJECTED)
+    WireItem.objects.filter(pk=triage.waiting.pk).update(
+        outcome=WireItem.Outcome.ACCEPTED,
+        article_version=article.version,
+        article_checksum=article_wire_checksum(article),
+    )
     return article
 
 
@@ -527,7 +633,8 @@ def reject_wire_update(article: Article, *, user) -> Article:
     if triage is None:
         raise ValidationError("No wire update is waiting for this story.")
     WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).update(
-        outcome=WireItem.Outcome.REJECTED)
+        outcome=WireItem.Outcome.REJECTED
+    )
     Article.objects.filter(pk=article.pk).update(wire_update_waiting=False)
     article_services.audit(article, "wire_update_rejected", user=user, message=f"v{triage.waiting.version}")
     article.refresh_from_db(fields=["wire_update_waiting"])

@@ -13,4 +13,6 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("PAGE_CACHE_GENERATION_TTL", "3600")  # see tests/conftest.py
 os.environ.setdefault("WHITENOISE_USE_FINDERS", "true")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop in the test thread
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs a loop in the test thread

@@ -73,8 +73,14 @@ def site_head_links(context):
     from django.urls import get_urlconf
     from django.utils.safestring import mark_safe
 
-    key = (context.get("SITE_NAME"), settings.STATIC_URL, str(settings.STORAGES.get("staticfiles")), get_urlconf(),
-           settings.ROOT_URLCONF, translation.get_language())
+    key = (
+        context.get("SITE_NAME"),
+        settings.STATIC_URL,
+        str(settings.STORAGES.get("staticfiles")),
+        get_urlconf(),
+        settings.ROOT_URLCONF,
+        translation.get_language(),
+    )
     if key not in _HEAD_LINKS:
         html = context.template.engine.get_template("includes/head_links.html").render(context)
         _HEAD_LINKS[key] = str(html)

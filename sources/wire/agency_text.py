@@ -16,8 +16,23 @@ _NOISE = re.compile(r"[\x07\x0b\x0e-\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f
 _SPACE = re.compile(r"[^\S\n]+")
 NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and|und)\s+|,|\s+and\s+|\s+und\s+|\s*&\s*)\s*", re.IGNORECASE)
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "mär": 3, "mrz": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
-    "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "mär": 3,
+    "mrz": 3,
+    "apr": 4,
+    "may": 5,
+    "mai": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
+    "dez": 12,
 }
 
 
@@ -71,8 +86,9 @@ def paragraph(text: str) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>"
 
 
-def each_message(text: str, start: str, read: Callable[[str, int], ParsedStory],
-                 fmt: str) -> list[ParsedStory | ParseError]:
+def each_message(
+    text: str, start: str, read: Callable[[str, int], ParsedStory], fmt: str
+) -> list[ParsedStory | ParseError]:
     """Split a file at each message's ``start`` (a regular expression) and ``read(message, line)`` each:
     a message that cannot be read fails alone (a ParseError in its place) when the file has several,
     and each story of such a file keeps its own text as ``raw``."""
@@ -84,14 +100,21 @@ def each_message(text: str, start: str, read: Callable[[str, int], ParsedStory],
     stories: list[ParsedStory | ParseError] = []
     line, counted = 1, 0
     for index, begin in enumerate(starts):
-        message = text[begin:starts[index + 1] if index + 1 < len(starts) else len(text)]
+        message = text[begin : starts[index + 1] if index + 1 < len(starts) else len(text)]
         line += text.count("\n", counted, begin)
         counted = begin
         try:
             try:
                 story = read(message, line)
-            except (ValueError, IndexError, KeyError, OverflowError) as exc:  # a parser's oversight: never a crash
-                raise ParseError(f"unreadable message ({type(exc).__name__}: {str(exc)[:100]})", line=line) from None
+            except (
+                ValueError,
+                IndexError,
+                KeyError,
+                OverflowError,
+            ) as exc:  # a parser's oversight: never a crash
+                raise ParseError(
+                    f"unreadable message ({type(exc).__name__}: {str(exc)[:100]})", line=line
+                ) from None
         except ParseError as exc:
             if len(starts) == 1:
                 raise

@@ -39,7 +39,9 @@ HEADER2 = re.compile(
     r"(?:\s+(?P<version>\S+?))?\s+(?P<date>\d\d-\d\d)(?:\s+(?P<words>\d{1,9}))?\s*$",
     re.IGNORECASE,
 )
-TRAILER = re.compile(r"(?P<agency>[A-Z]{2,8})-\w{1,12}-(?P<m>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)\s+(?P<hh>\d\d)(?P<mi>\d\d)\s*GMT")
+TRAILER = re.compile(
+    r"(?P<agency>[A-Z]{2,8})-\w{1,12}-(?P<m>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)\s+(?P<hh>\d\d)(?P<mi>\d\d)\s*GMT"
+)
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'\-]{1,60}(?:,\s*[^()_\n]{1,60}?)?)\s*\((?P<outlet>[^()\n]{1,40})\)\s*_+\s+(?P<rest>\S.*)$",
     re.DOTALL,
@@ -131,11 +133,16 @@ class ANPAParser(WireParser):
         if len(header_lines) < 2:
             raise ParseError("the header has no priority/keyword line", field="header", line=line)
         if len(header_lines[1]) > MAX_HEADER_LINE:
-            raise ParseError(f"a header line of {len(header_lines[1])} characters, at most {MAX_HEADER_LINE}",
-                             field="header", line=line + 1)
+            raise ParseError(
+                f"a header line of {len(header_lines[1])} characters, at most {MAX_HEADER_LINE}",
+                field="header",
+                line=line + 1,
+            )
         match = HEADER2.match(header_lines[1].strip("\x16\x01 "))
         if not match:
-            raise ParseError(f"unreadable header line {t.clean(header_lines[1])[:80]!r}", field="header", line=line + 1)
+            raise ParseError(
+                f"unreadable header line {t.clean(header_lines[1])[:80]!r}", field="header", line=line + 1
+            )
         body_text, etx, trailer = rest.partition(ETX)
         body_text = body_text.lstrip(STX)
         trailer = trailer.split(EOT, 1)[0]
@@ -150,9 +157,15 @@ class ANPAParser(WireParser):
             elif raw.strip("\x0c ") or body_lines:
                 body_lines.append(raw.replace("\x0c", ""))
         when = TRAILER.search(trailer) or TRAILER.search(body_text)
-        version_at = t.utc(int(when["y"]), int(when["m"]), int(when["d"]), int(when["hh"]), int(when["mi"])) if when else None
+        version_at = (
+            t.utc(int(when["y"]), int(when["m"]), int(when["d"]), int(when["hh"]), int(when["mi"]))
+            if when
+            else None
+        )
 
-        keyword_line = heading.pop(0) if heading and heading[0].upper().startswith(match["keyword"][:8].upper()) else ""
+        keyword_line = (
+            heading.pop(0) if heading and heading[0].upper().startswith(match["keyword"][:8].upper()) else ""
+        )
         credits: list[ParsedCredit] = []
         notes: list[str] = []
         headline = ""
@@ -210,7 +223,9 @@ class ANPAParser(WireParser):
                 headline = first_paragraph  # a bulletin's one sentence is its headline
             else:
                 name = keyword_line.split(",")[0] if keyword_line else match["keyword"]
-                headline = t.clean(re.sub(r"^(?:BC|AM|PM)-[A-Z]+--", "", name, flags=re.IGNORECASE)) or keyword
+                headline = (
+                    t.clean(re.sub(r"^(?:BC|AM|PM)-[A-Z]+--", "", name, flags=re.IGNORECASE)) or keyword
+                )
         agency = when["agency"] if when else (outlet if re.fullmatch(r"[A-Za-z]{2,8}", outlet or "") else "")
         return ParsedStory(
             headline=headline[:300],

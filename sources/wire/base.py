@@ -21,7 +21,9 @@ from typing import ClassVar
 class ParseError(Exception):
     """Bad input. ``str()`` gives a one-line message; the command prefixes the file name."""
 
-    def __init__(self, message: str, *, field: str | None = None, line: int | None = None, story: str | None = None):
+    def __init__(
+        self, message: str, *, field: str | None = None, line: int | None = None, story: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
@@ -105,8 +107,14 @@ class ParsedStory:
             if isinstance(value, datetime):
                 value = value.isoformat()
             elif isinstance(value, list):
-                value = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else
-                         v if isinstance(v, str | int | float | bool | None) else copy.deepcopy(v) for v in value]
+                value = [
+                    dataclasses.asdict(v)
+                    if dataclasses.is_dataclass(v)
+                    else v
+                    if isinstance(v, str | int | float | bool | None)
+                    else copy.deepcopy(v)
+                    for v in value
+                ]
             elif isinstance(value, dict | tuple):
                 value = copy.deepcopy(value)
             data[name] = value
@@ -149,7 +157,9 @@ def decode_text(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ParseError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line) from None
+        raise ParseError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line
+        ) from None
     if "\x00" in text:
         raise ParseError("binary data, not text", line=text[: text.index("\x00")].count("\n") + 1)
     return text

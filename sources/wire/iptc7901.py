@@ -40,8 +40,10 @@ HEADER = re.compile(
 DTG = re.compile(
     r"(?P<d>\d\d)(?P<h>\d\d)(?P<mi>\d\d)\s+(?:(?P<zone>GMT|UTC|UT|Z)\s+)?(?P<mon>[^\W\d_]{3})[^\W\d_]*\.?\s+(?P<y>\d\d(?:\d\d)?)"
 )
-DATELINE = re.compile(r"^(?P<place>[^()\n]{2,80}?)\s*\((?P<outlet>[^()\n]{1,40})\)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$",
-                      re.DOTALL)
+DATELINE = re.compile(
+    r"^(?P<place>[^()\n]{2,80}?)\s*\((?P<outlet>[^()\n]{1,40})\)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$",
+    re.DOTALL,
+)
 BYLINE = re.compile(r"^(?P<word>Von|By)\s+(?P<names>.{2,200}?)(?:,\s*(?P<agency>[A-Za-z/]{2,12}))?\s*$")
 LEAD = re.compile(r"^(?P<n>\d{1,3})\s*(?:ST|ND|RD|TH|\.)\s+(?:LEAD|Zusammenfassung)\b", re.IGNORECASE)
 CORRECTION = re.compile(r"\b(?:KORR|Berichtigung|Correction|CORRECTED)\b", re.IGNORECASE)
@@ -71,7 +73,9 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def _is_subheading(text: str) -> bool:
-    return len(text) <= 80 and text[-1:] not in '.!?:;,"\u201c\u201d\u00bb\u00ab)' and not text.startswith("-")
+    return (
+        len(text) <= 80 and text[-1:] not in '.!?:;,"\u201c\u201d\u00bb\u00ab)' and not text.startswith("-")
+    )
 
 
 class IPTC7901Parser(WireParser):
@@ -90,11 +94,16 @@ class IPTC7901Parser(WireParser):
         header, rest = message.split(STX, 1)
         header_lines = header.lstrip(SOH).split("\n")
         if len(header_lines[0]) > MAX_HEADER_LINE:
-            raise ParseError(f"a header line of {len(header_lines[0])} characters, at most {MAX_HEADER_LINE}",
-                             field="header", line=line)
+            raise ParseError(
+                f"a header line of {len(header_lines[0])} characters, at most {MAX_HEADER_LINE}",
+                field="header",
+                line=line,
+            )
         match = HEADER.match(t.clean(header_lines[0]))
         if not match:
-            raise ParseError(f"unreadable header line {t.clean(header_lines[0])[:80]!r}", field="header", line=line)
+            raise ParseError(
+                f"unreadable header line {t.clean(header_lines[0])[:80]!r}", field="header", line=line
+            )
         keywords = [k.strip() for h in header_lines[1:] for k in t.clean(h).split("/") if k.strip()]
         text, etx, trailer = rest.partition(ETX)
         if not etx:
@@ -102,21 +111,32 @@ class IPTC7901Parser(WireParser):
         when = DTG.search(t.clean(trailer.split(EOT, 1)[0][:200])) if etx else None
         version_at = None
         if when and when["mon"][:3].casefold() in t.MONTHS:
-            version_at = t.utc(int(when["y"]), t.MONTHS[when["mon"][:3].casefold()], int(when["d"]),
-                               int(when["h"]), int(when["mi"]))
+            version_at = t.utc(
+                int(when["y"]),
+                t.MONTHS[when["mon"][:3].casefold()],
+                int(when["d"]),
+                int(when["h"]),
+                int(when["mi"]),
+            )
 
         lines = text.split("\n")
         # The heading block: up to the line ending in "=", else up to the first blank line after text.
         end = next((i for i, raw in enumerate(lines[:MAX_HEADING_LINES]) if raw.rstrip().endswith("=")), None)
         if end is None:
             seen = [i for i, raw in enumerate(lines) if raw.strip()]
-            end = next((i - 1 for i in range(seen[0] + 1, len(lines)) if not lines[i].strip()), len(lines) - 1) \
-                if seen else -1
+            end = (
+                next((i - 1 for i in range(seen[0] + 1, len(lines)) if not lines[i].strip()), len(lines) - 1)
+                if seen
+                else -1
+            )
         if end >= MAX_HEADING_LINES:
-            raise ParseError(f"no end to the heading block in its first {MAX_HEADING_LINES} lines", field="headline",
-                             line=line)
+            raise ParseError(
+                f"no end to the heading block in its first {MAX_HEADING_LINES} lines",
+                field="headline",
+                line=line,
+            )
         heading = [t.clean(raw).rstrip("=").strip() for raw in lines[: end + 1]]
-        body_lines = lines[end + 1:]
+        body_lines = lines[end + 1 :]
 
         notes: list[str] = []
         credits: list[ParsedCredit] = []
@@ -167,10 +187,14 @@ class IPTC7901Parser(WireParser):
         paragraphs = _paragraphs(body_lines)
         cut = next((k for k, (_, p) in enumerate(paragraphs) if NOTEPAD.match(p)), None)
         if cut is not None:  # kept line by line, as the agency laid it out
-            notepad = [t.clean(raw) for raw in body_lines[paragraphs[cut][0]:]]
+            notepad = [t.clean(raw) for raw in body_lines[paragraphs[cut][0] :]]
             notes.append("\n".join(notepad).strip())
             paragraphs = paragraphs[:cut]
-        while paragraphs and INITIALS.match(paragraphs[-1][1]) and paragraphs[-1][1].split()[0] == match["agency"].lower():
+        while (
+            paragraphs
+            and INITIALS.match(paragraphs[-1][1])
+            and paragraphs[-1][1].split()[0] == match["agency"].lower()
+        ):
             paragraphs.pop()
         if not headline:
             raise ParseError("no headline in the heading block", field="headline", line=line)
@@ -185,13 +209,16 @@ class IPTC7901Parser(WireParser):
             if dateline:
                 place, outlet = dateline["place"].strip().rstrip(","), dateline["outlet"].strip()
                 standfirst = texts[:k]
-                texts = [dateline["rest"].strip(), *texts[k + 1:]]
+                texts = [dateline["rest"].strip(), *texts[k + 1 :]]
                 break
         parts = []
         for k, paragraph in enumerate(texts):
             between = 0 < k < len(texts) - 1
-            parts.append(f"<h2>{t.paragraph(paragraph)[3:-4]}</h2>" if between and _is_subheading(paragraph)
-                         else t.paragraph(paragraph))
+            parts.append(
+                f"<h2>{t.paragraph(paragraph)[3:-4]}</h2>"
+                if between and _is_subheading(paragraph)
+                else t.paragraph(paragraph)
+            )
         return ParsedStory(
             headline=headline[:300],
             standfirst=" ".join(standfirst),

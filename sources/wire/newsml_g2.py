@@ -164,8 +164,11 @@ def parse_item(item) -> ParsedStory:
         place = x.clean_text(_name_or_literal(x.child(meta, "located")))
     place, outlet = place or body_place, outlet or body_outlet
 
-    status = STATUS.get(_code(x.child(item_meta, "pubStatus").get("qcode", "")).lower(), "usable") if x.child(
-        item_meta, "pubStatus") is not None else "usable"
+    status = (
+        STATUS.get(_code(x.child(item_meta, "pubStatus").get("qcode", "")).lower(), "usable")
+        if x.child(item_meta, "pubStatus") is not None
+        else "usable"
+    )
 
     notes = []
     for note in x.children(item_meta, "edNote"):
@@ -177,20 +180,27 @@ def parse_item(item) -> ParsedStory:
 
     rights = x.child(item, "rightsInfo")
     copyright_text = x.clean_text(x.text_of(x.child(rights, "copyrightNotice"))) or x.clean_text(
-        _name_or_literal(x.child(rights, "copyrightHolder")))
+        _name_or_literal(x.child(rights, "copyrightHolder"))
+    )
 
     provider = x.child(item_meta, "provider")
     source_code = ""
     if provider is not None:
-        source_code = (provider.get("literal") or _code(provider.get("qcode", "")) or x.text_of(
-            x.child(provider, "name")) or _host(provider.get("uri", ""))).strip()
+        source_code = (
+            provider.get("literal")
+            or _code(provider.get("qcode", ""))
+            or x.text_of(x.child(provider, "name"))
+            or _host(provider.get("uri", ""))
+        ).strip()
 
     language_el = x.child(meta, "language")
     language = (language_el.get("tag") if language_el is not None else "") or item.get(x.XML_LANG) or ""
 
     subjects = []
     for subject in x.children(meta, "subject"):
-        subjects.append(x.clean_text(x.text_of(x.child(subject, "name"))) or (subject.get("qcode") or "").strip())
+        subjects.append(
+            x.clean_text(x.text_of(x.child(subject, "name"))) or (subject.get("qcode") or "").strip()
+        )
     keywords = [x.clean_text(x.text_of(k)) for k in x.children(meta, "keyword")]
 
     first = x.text_of(x.child(item_meta, "firstCreated")) or x.text_of(x.child(meta, "contentCreated"))

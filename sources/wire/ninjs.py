@@ -32,8 +32,15 @@ MAX_JSON_BYTES = 20 * 1024 * 1024
 SNIFF_KEYS = re.compile(
     rb'"(?:\$standard|uri|guid|headline|headlines|bodies|body_html|body_text|body_xhtml|versioncreated)"\s*:'
 )
-AUTHOR_ROLES = {"author": "writer", "writer": "writer", "editor": "editing", "translator": "translation",
-                "photographer": "photo", "reporter": "reporting", "contributor": "additional"}
+AUTHOR_ROLES = {
+    "author": "writer",
+    "writer": "writer",
+    "editor": "editing",
+    "translator": "translation",
+    "photographer": "photo",
+    "reporter": "reporting",
+    "contributor": "additional",
+}
 STATUS = {"usable": "usable", "withheld": "withheld", "canceled": "canceled", "cancelled": "canceled"}
 
 
@@ -73,8 +80,15 @@ def _value(item: dict, key: str, index: int, name: str = "value") -> str:
 
 
 def _kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", int: "a number",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _pick(items: list[dict], key: str, roles: tuple[str, ...]) -> tuple[int, dict] | None:
@@ -92,9 +106,12 @@ def _body(data: dict) -> str:
 def _raw_body(data: dict) -> str:
     bodies = _objects(data, "bodies")
     if bodies:
-        html_bodies = [(i, b) for i, b in enumerate(bodies)
-                       if "html" in _value(b, "bodies", i, "contenttype").lower()
-                       or _value(b, "bodies", i, "role").lower() in ("html", "xhtml", "main")]
+        html_bodies = [
+            (i, b)
+            for i, b in enumerate(bodies)
+            if "html" in _value(b, "bodies", i, "contenttype").lower()
+            or _value(b, "bodies", i, "role").lower() in ("html", "xhtml", "main")
+        ]
         if html_bodies:
             picked = _pick([b for _, b in html_bodies], "bodies", ("main", "html", "xhtml"))
             index = html_bodies[[b for _, b in html_bodies].index(picked[1])][0]
@@ -228,11 +245,15 @@ class NinjsParser(WireParser):
             try:
                 json.dumps(parsed, ensure_ascii=False).encode("utf-8")
             except UnicodeEncodeError as exc:
-                raise ParseError(f"not valid text: a lone surrogate escape (\\u{ord(exc.object[exc.start]):04x})") from None
+                raise ParseError(
+                    f"not valid text: a lone surrogate escape (\\u{ord(exc.object[exc.start]):04x})"
+                ) from None
         try:
             return [parse_ninjs(parsed)]
         except ParseError as exc:
-            exc.story = exc.story or (parsed.get("uri") or parsed.get("guid") if isinstance(parsed, dict) else None)
+            exc.story = exc.story or (
+                parsed.get("uri") or parsed.get("guid") if isinstance(parsed, dict) else None
+            )
             if not isinstance(exc.story, str | None):
                 exc.story = None
             raise

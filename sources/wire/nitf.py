@@ -27,8 +27,14 @@ from __future__ import annotations
 from sources.wire import xmlsafe as x
 from sources.wire.base import ParsedStory, ParseError, WireParser
 
-STATUS = {"usable": "usable", "embargoed": "usable", "withheld": "withheld", "canceled": "canceled",
-          "cancelled": "canceled", "killed": "canceled"}
+STATUS = {
+    "usable": "usable",
+    "embargoed": "usable",
+    "withheld": "withheld",
+    "canceled": "canceled",
+    "cancelled": "canceled",
+    "killed": "canceled",
+}
 
 
 def body_html(content) -> str:
@@ -85,7 +91,9 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
     content = x.child(body, "body.content")
 
     hedline = x.child(bhead, "hedline")
-    headline = x.clean_text(x.text_of(x.child(hedline, "hl1"))) or x.clean_text(x.text_of(x.child(head, "title")))
+    headline = x.clean_text(x.text_of(x.child(hedline, "hl1"))) or x.clean_text(
+        x.text_of(x.child(head, "title"))
+    )
     if not headline:
         raise ParseError("no headline (body.head/hedline/hl1 or head/title)", field="headline", line=line)
     standfirst = x.clean_text(x.text_of(x.child(bhead, "abstract")))
@@ -107,7 +115,9 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
     guid = guid or (doc_id.get("id-string", "").strip() if doc_id is not None else "")
 
     du_key = x.child(docdata, "du-key")
-    version = x.parse_int(du_key.get("version"), field="du-key/@version", minimum=1) if du_key is not None else None
+    version = (
+        x.parse_int(du_key.get("version"), field="du-key/@version", minimum=1) if du_key is not None else None
+    )
     issued = _date(docdata, "date.issue")
     release = _date(docdata, "date.release")
     embargo = release if release and (status_attr == "embargoed" or not issued or release > issued) else None
@@ -115,7 +125,8 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
         status = "withheld"  # embargoed without a release time: nothing can say when it may run
 
     revisions = [
-        x.parse_datetime(r.get("norm"), field="revision-history/@norm") for r in x.children(head, "revision-history")
+        x.parse_datetime(r.get("norm"), field="revision-history/@norm")
+        for r in x.children(head, "revision-history")
     ]
     revisions = [r for r in revisions if r]
 
@@ -130,8 +141,12 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
     keywords = [x.clean_text(k) for k in keywords if k.strip()]
     subjects = []
     for subject in x.descendants(x.child(head, "tobject"), "tobject.subject"):
-        name = (subject.get("tobject.subject.detail") or subject.get("tobject.subject.matter")
-                or subject.get("tobject.subject.type") or "")
+        name = (
+            subject.get("tobject.subject.detail")
+            or subject.get("tobject.subject.matter")
+            or subject.get("tobject.subject.type")
+            or ""
+        )
         code = subject.get("tobject.subject.refnum", "")
         subjects.append(x.clean_text(f"{code} {name}".strip()))
     urgency_el = x.child(docdata, "urgency")
@@ -163,7 +178,8 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
         status=status,
         copyright=copyright_text,
         editor_note=x.clean_text("\n".join(n for n in notes if n)),
-        slugline=x.clean_text(du_key.get("key", "") if du_key is not None else "") or (keywords[0] if keywords else ""),
+        slugline=x.clean_text(du_key.get("key", "") if du_key is not None else "")
+        or (keywords[0] if keywords else ""),
         source_code=source_code[:32],
         line=line,
     )

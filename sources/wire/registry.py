@@ -19,7 +19,13 @@ from sources.wire.xmlsafe import reject_entity_declarations
 
 # Most specific first; plain text is the fallback and comes last.
 _PARSERS: list[WireParser] = [
-    NITFParser(), NewsMLG2Parser(), NinjsParser(), RSSParser(), AtomParser(), ANPAParser(), IPTC7901Parser(),
+    NITFParser(),
+    NewsMLG2Parser(),
+    NinjsParser(),
+    RSSParser(),
+    AtomParser(),
+    ANPAParser(),
+    IPTC7901Parser(),
     TextParser(),
 ]
 
@@ -53,7 +59,9 @@ def detect_format(data: bytes) -> str:
         raise ParseError("unrecognised XML: the root element is not nitf, newsItem, newsMessage, rss or feed")
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         raise ParseError("unrecognised JSON: not a ninjs object (no uri, guid, headline(s) or bodies)")
-    raise ParseError("unrecognised format: not text, NITF, NewsML-G2, ninjs, RSS, Atom, ANPA-1312 or IPTC 7901")
+    raise ParseError(
+        "unrecognised format: not text, NITF, NewsML-G2, ninjs, RSS, Atom, ANPA-1312 or IPTC 7901"
+    )
 
 
 def parse_bytes(

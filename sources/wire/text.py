@@ -166,7 +166,9 @@ class TextParser(WireParser):
                     standfirst_parts.append(paragraph)
             body = rest[dateline_index:]
         elif body and BYLINE.match(body[0][1]):
-            byline.extend(ParsedCredit(name=n, role="writer") for n in _split_names(BYLINE.match(body[0][1])["names"]))
+            byline.extend(
+                ParsedCredit(name=n, role="writer") for n in _split_names(BYLINE.match(body[0][1])["names"])
+            )
             body = body[1:]
 
         body_paragraphs = [p for _, p in body if p]

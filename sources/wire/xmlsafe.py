@@ -94,7 +94,7 @@ def _blank_doctype(data: bytes) -> bytes:
     match = _DOCTYPE.search(data, 0, 8192)
     if not match:
         return data
-    return data[: match.start()] + b"\n" * match.group(0).count(b"\n") + data[match.end():]
+    return data[: match.start()] + b"\n" * match.group(0).count(b"\n") + data[match.end() :]
 
 
 def _fix_encoding_label(data: bytes) -> bytes:
@@ -181,7 +181,11 @@ def inner_html(el) -> str:
 def collapse_whitespace(root) -> None:
     """Source indentation out of text nodes (not inside ``pre``)."""
     for el in root.iter():
-        if not isinstance(el.tag, str) or local(el) == "pre" or any(local(a) == "pre" for a in el.iterancestors()):
+        if (
+            not isinstance(el.tag, str)
+            or local(el) == "pre"
+            or any(local(a) == "pre" for a in el.iterancestors())
+        ):
             continue
         if el.text:
             el.text = _WS.sub(" ", el.text)

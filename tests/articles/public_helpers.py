@@ -68,12 +68,18 @@ def png_bytes(width, height, color=(30, 90, 140)):
 
 def image_with_renditions(widths=(480, 960), alt="Workers on the dam wall at Dukan", **fields):
     name = default_storage.save("images/dam.png", ContentFile(png_bytes(1200, 800)))
-    image = Image(alt_text=alt, caption=fields.pop("caption", "The Dukan dam in spring."), file=name, **fields)
+    image = Image(
+        alt_text=alt, caption=fields.pop("caption", "The Dukan dam in spring."), file=name, **fields
+    )
     image.credit = image.credit or "Shilan Aziz"
     image.width, image.height = 1200, 800
     image.save()
     for width in widths:
         for fmt in ("jpeg", "webp"):
-            path = default_storage.save(f"renditions/dam-{width}.{fmt}", ContentFile(png_bytes(width, width * 2 // 3)))
-            ImageRendition.objects.create(image=image, width=width, height=width * 2 // 3, format=fmt, file=path)
+            path = default_storage.save(
+                f"renditions/dam-{width}.{fmt}", ContentFile(png_bytes(width, width * 2 // 3))
+            )
+            ImageRendition.objects.create(
+                image=image, width=width, height=width * 2 // 3, format=fmt, file=path
+            )
     return image

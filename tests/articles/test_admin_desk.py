@@ -39,14 +39,30 @@ def _dt(prefix, value):
 def form_data(article, **overrides):
     """What the change form posts for ``article`` (as it is in the database), with overrides."""
     data = {
-        "kicker": article.kicker, "headline": article.headline, "standfirst": article.standfirst,
-        "body": article.body, "expected_version": article.version, "dateline_place": article.dateline_place,
-        "dateline_outlet": article.dateline_outlet, "section": article.section_id or "",
-        "language": article.language, "lead_image": "", "translation_of": "", "slug": article.slug,
-        "seo_title": "", "seo_description": "", "urgency": "", "copyright": "", "editor_note": "",
-        "credits-TOTAL_FORMS": "0", "credits-INITIAL_FORMS": "0", "credits-MIN_NUM_FORMS": "0",
+        "kicker": article.kicker,
+        "headline": article.headline,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "expected_version": article.version,
+        "dateline_place": article.dateline_place,
+        "dateline_outlet": article.dateline_outlet,
+        "section": article.section_id or "",
+        "language": article.language,
+        "lead_image": "",
+        "translation_of": "",
+        "slug": article.slug,
+        "seo_title": "",
+        "seo_description": "",
+        "urgency": "",
+        "copyright": "",
+        "editor_note": "",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+        "credits-MIN_NUM_FORMS": "0",
         "credits-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0", "corrections-INITIAL_FORMS": "0", "corrections-MIN_NUM_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
     }
     for name in ("publish_at", "updated_at", "embargo_until", "expire_at"):
@@ -65,8 +81,9 @@ def form_data(article, **overrides):
 def test_reporter_posting_a_publish_request_by_hand_gets_403_and_nothing_changes(reporter):
     article = services.create_article(user=reporter, headline="My draft")
     services.transition(article, "submit", user=reporter)
-    response = client_for(reporter).post(transition_url(article, "publish"),
-                                         {"expected_version": article.version})
+    response = client_for(reporter).post(
+        transition_url(article, "publish"), {"expected_version": article.version}
+    )
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.status == "in_review" and article.publish_at is None
@@ -95,8 +112,9 @@ def test_reporter_sees_only_submit_and_editor_sees_publish(reporter, editor_user
 
 def test_editor_publishes_through_the_desk(editor_user):
     article = ArticleFactory(status="in_review")
-    response = client_for(editor_user).post(transition_url(article, "publish"),
-                                            {"expected_version": article.version})
+    response = client_for(editor_user).post(
+        transition_url(article, "publish"), {"expected_version": article.version}
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == "published"
@@ -133,7 +151,9 @@ def test_transition_is_post_only(editor_user):
 
 def test_kill_is_for_chief_editors(editor_user, chief_editor):
     article = ArticleFactory(published=True)
-    assert client_for(editor_user).post(transition_url(article, "kill"), {"reason": "Legal"}).status_code == 403
+    assert (
+        client_for(editor_user).post(transition_url(article, "kill"), {"reason": "Legal"}).status_code == 403
+    )
     client_for(chief_editor).post(transition_url(article, "kill"), {"reason": "Court order"})
     article.refresh_from_db()
     assert article.status == "killed" and article.withdrawn_reason == "Court order"
@@ -204,10 +224,14 @@ def test_force_unlock_over_http(editor_user, chief_editor):
 
 
 def test_stale_save_is_refused_and_shows_their_changes(editor_user, chief_editor):
-    article = services.create_article(user=editor_user, headline="Bridge approved", body="<p>The vote was close.</p>")
+    article = services.create_article(
+        user=editor_user, headline="Bridge approved", body="<p>The vote was close.</p>"
+    )
     opened = form_data(article)  # editor opens version 1
     services.update_article(article, user=chief_editor, body="<p>The vote was very close.</p>")
-    response = client_for(editor_user).post(change_url(article), {**opened, "headline": "Bridge approved today"})
+    response = client_for(editor_user).post(
+        change_url(article), {**opened, "headline": "Bridge approved today"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved this story while you were editing it" in page
@@ -222,8 +246,12 @@ def test_save_through_the_form_sanitises_and_records_a_revision(editor_user):
     article = services.create_article(user=editor_user, headline="Story")
     client = client_for(editor_user)
     assert "data-django-prose-editor-configurable" in client.get(change_url(article)).content.decode()
-    response = client.post(change_url(article), form_data(
-        article, body='<p>Hello <script>alert(1)</script><a href="javascript:x()">link</a></p><img src=x>'))
+    response = client.post(
+        change_url(article),
+        form_data(
+            article, body='<p>Hello <script>alert(1)</script><a href="javascript:x()">link</a></p><img src=x>'
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     article.refresh_from_db()
     assert "script" not in article.body and "javascript" not in article.body and "<img" not in article.body
@@ -283,10 +311,14 @@ def test_embargo_banner_with_countdown(editor_user):
 def test_correction_added_from_the_change_form(editor_user):
     article = ArticleFactory(published=True)
     before = article.updated_at
-    data = form_data(article, **{
-        "corrections-TOTAL_FORMS": "1", "corrections-0-kind": "correction",
-        "corrections-0-text": "An earlier version gave the wrong date.",
-    })
+    data = form_data(
+        article,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "An earlier version gave the wrong date.",
+        },
+    )
     response = client_for(editor_user).post(change_url(article), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     correction = Correction.objects.get(article=article)
@@ -297,8 +329,12 @@ def test_correction_added_from_the_change_form(editor_user):
 
 
 def test_a_correction_cannot_be_deleted_even_by_a_superuser(admin_user):
-    correction = services.add_correction(ArticleFactory(published=True), kind="correction",
-                                         text="An earlier version gave the wrong date.", user=admin_user)
+    correction = services.add_correction(
+        ArticleFactory(published=True),
+        kind="correction",
+        text="An earlier version gave the wrong date.",
+        user=admin_user,
+    )
     client = client_for(admin_user)
     url = reverse("admin:articles_correction_delete", args=[correction.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
@@ -324,8 +360,9 @@ def test_history_compare_and_restore(editor_user):
     compare = client.get(reverse("admin:articles_article_compare", args=[article.pk]) + "?a=1&b=2")
     page = compare.content.decode()
     assert "<del>First</del> <ins>Second</ins>" in page and "<del>beta.</del> <ins>gamma.</ins>" in page
-    response = client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]),
-                           {"expected_version": article.version})
+    response = client.post(
+        reverse("admin:articles_article_restore", args=[article.pk, 1]), {"expected_version": article.version}
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.headline == "First headline" and article.revisions.count() == 3
@@ -345,15 +382,22 @@ def test_change_list_filters(editor_user, reporter):
     mine = services.create_article(user=editor_user, headline="Alpha mine")
     review = ArticleFactory(status="in_review", headline="Bravo review")
     wire = ArticleFactory(headline="Charlie wire", wire_update_waiting=True, source=SourceFactory(code="AFP"))
-    scheduled = ArticleFactory(status="published", publish_at=now + timedelta(hours=1), headline="Delta scheduled")
-    embargoed = ArticleFactory(published=True, embargo_until=now + timedelta(hours=1), headline="Echo embargoed")
+    scheduled = ArticleFactory(
+        status="published", publish_at=now + timedelta(hours=1), headline="Delta scheduled"
+    )
+    embargoed = ArticleFactory(
+        published=True, embargo_until=now + timedelta(hours=1), headline="Echo embargoed"
+    )
     by_reporter = services.create_article(user=reporter, headline="Foxtrot reporter")
     client = client_for(editor_user)
     base = reverse("admin:articles_article_changelist")
 
     def listed(query):
-        return {h for h in (mine, review, wire, scheduled, embargoed, by_reporter).__iter__()
-                if h.headline in client.get(base + query).content.decode()}
+        return {
+            h
+            for h in (mine, review, wire, scheduled, embargoed, by_reporter).__iter__()
+            if h.headline in client.get(base + query).content.decode()
+        }
 
     assert listed("?mine=created") == {mine}
     assert listed("?queue=review") == {review}
@@ -382,8 +426,12 @@ def test_change_list_query_count_does_not_grow(editor_user, django_assert_max_nu
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for i in range(40):
-        ArticleFactory(source=SourceFactory(code=f"S{i % 3}"), created_by=editor_user,
-                       locked_by=editor_user, locked_at=timezone.now())
+        ArticleFactory(
+            source=SourceFactory(code=f"S{i % 3}"),
+            created_by=editor_user,
+            locked_by=editor_user,
+            locked_at=timezone.now(),
+        )
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(one)
@@ -446,15 +494,18 @@ def small_pages(monkeypatch):
     monkeypatch.setattr(DeskPaginator, "DEFERRED_FROM", 2)
 
 
-def test_filtered_change_list_counts_at_most_the_cap_and_keeps_paging(editor_user, small_pages,
-                                                                      django_assert_max_num_queries):
+def test_filtered_change_list_counts_at_most_the_cap_and_keeps_paging(
+    editor_user, small_pages, django_assert_max_num_queries
+):
     import re
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     now = timezone.now()
-    drafts = [ArticleFactory(headline=f"Draft number {i}", modified_at=now - timedelta(minutes=i)) for i in range(9)]
+    drafts = [
+        ArticleFactory(headline=f"Draft number {i}", modified_at=now - timedelta(minutes=i)) for i in range(9)
+    ]
     ArticleFactory(headline="A published one", status="published", publish_at=now)
     client = client_for(editor_user)
     url = reverse("admin:articles_article_changelist") + "?status__exact=draft"
@@ -485,7 +536,7 @@ def test_filtered_change_list_counts_at_most_the_cap_and_keeps_paging(editor_use
 
     html, shown, _ = page(5)  # the count reaches the end: exact again
     assert shown == ["Draft number 8"] and "9 articles" in html and "+ articles" not in html
-    assert '?p=6&amp;' not in html and '<span class="this-page">5</span>' in html
+    assert "?p=6&amp;" not in html and '<span class="this-page">5</span>' in html
     assert "A published one" not in html
     assert {d.headline for d in drafts} >= set(shown)
 

@@ -28,9 +28,18 @@ def desk(editor_user, media_root):
 
 
 def upload(client, file, **fields):
-    data = {"alt_text": "A red square", "caption": "Colour", "credit": "Staff", "focal_x": "0.3",
-            "focal_y": "0.6", "renditions-TOTAL_FORMS": "0", "renditions-INITIAL_FORMS": "0",
-            "renditions-MIN_NUM_FORMS": "0", "renditions-MAX_NUM_FORMS": "1000", **fields}
+    data = {
+        "alt_text": "A red square",
+        "caption": "Colour",
+        "credit": "Staff",
+        "focal_x": "0.3",
+        "focal_y": "0.6",
+        "renditions-TOTAL_FORMS": "0",
+        "renditions-INITIAL_FORMS": "0",
+        "renditions-MIN_NUM_FORMS": "0",
+        "renditions-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
     if file is not None:
         data["file"] = file
     return client.post(reverse("admin:articles_image_add"), data)
@@ -43,8 +52,14 @@ def test_upload_makes_renditions_in_webp_and_jpeg(desk, editor_user):
     assert (image.width, image.height, image.uploaded_by) == (2000, 1000, editor_user)
     assert (image.focal_x, image.focal_y) == (0.3, 0.6)
     got = sorted(image.renditions.values_list("width", "height", "format"))
-    assert got == [(480, 240, "jpeg"), (480, 240, "webp"), (960, 480, "jpeg"), (960, 480, "webp"),
-                   (1600, 800, "jpeg"), (1600, 800, "webp")]
+    assert got == [
+        (480, 240, "jpeg"),
+        (480, 240, "webp"),
+        (960, 480, "jpeg"),
+        (960, 480, "webp"),
+        (1600, 800, "jpeg"),
+        (1600, 800, "webp"),
+    ]
     webp = image.renditions.get(width=960, format="webp")
     with webp.file.open("rb") as f:
         opened = PILImage.open(f)
@@ -102,9 +117,18 @@ def test_focal_picker_shown_after_upload(desk):
 
 
 def _edit(client, image, **fields):
-    data = {"alt_text": image.alt_text, "caption": "New caption", "credit": image.credit, "focal_x": "0.5",
-            "focal_y": "0.5", "renditions-TOTAL_FORMS": "0", "renditions-INITIAL_FORMS": "0",
-            "renditions-MIN_NUM_FORMS": "0", "renditions-MAX_NUM_FORMS": "1000", **fields}
+    data = {
+        "alt_text": image.alt_text,
+        "caption": "New caption",
+        "credit": image.credit,
+        "focal_x": "0.5",
+        "focal_y": "0.5",
+        "renditions-TOTAL_FORMS": "0",
+        "renditions-INITIAL_FORMS": "0",
+        "renditions-MIN_NUM_FORMS": "0",
+        "renditions-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
     return client.post(reverse("admin:articles_image_change", args=[image.pk]), data)
 
 

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_wire_editor_posting_an_embargo_on_a_live_story_gets_403(wire_editor):
     article = ArticleFactory(published=True)
     response = client_for(wire_editor).post(
-        change_url(article), form_data(article, embargo_until=timezone.now() + timedelta(days=2)))
+        change_url(article), form_data(article, embargo_until=timezone.now() + timedelta(days=2))
+    )
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.embargo_until is None
@@ -44,7 +45,8 @@ def test_editor_clearing_publish_at_on_a_published_story_gets_a_form_error(edito
 def test_editor_rescheduling_through_the_form_is_audited(editor_user):
     article = ArticleFactory(published=True)
     response = client_for(editor_user).post(
-        change_url(article), form_data(article, expire_at=timezone.now() + timedelta(days=2)))
+        change_url(article), form_data(article, expire_at=timezone.now() + timedelta(days=2))
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = AuditEntry.objects.get(article=article, action="reschedule")
     assert entry.actor == editor_user and entry.message.startswith("expire_at: none → ")
@@ -59,8 +61,9 @@ def test_unpublish_over_http_without_a_reason_changes_nothing(editor_user):
     article = ArticleFactory(published=True)
     page = client_for(editor_user).get(change_url(article)).content.decode()
     assert 'aria-label="Reason for unpublish"' in page
-    response = client_for(editor_user).post(transition_url(article, "unpublish"),
-                                            {"expected_version": article.version}, follow=True)
+    response = client_for(editor_user).post(
+        transition_url(article, "unpublish"), {"expected_version": article.version}, follow=True
+    )
     assert "Unpublish needs a reason" in response.content.decode()
     assert Article.objects.get(pk=article.pk).status == "published"
     client_for(editor_user).post(transition_url(article, "unpublish"), {"reason": "Wrong photo"})
@@ -90,15 +93,20 @@ def test_withdrawn_story_shows_a_banner_and_publish_asks_for_an_override(editor_
     article = ArticleFactory(status="in_review")
     services.withdraw_from_wire(article, reason="dpa: canceled by agency")
     page = client_for(editor_user).get(change_url(article)).content.decode()
-    assert 'id="desk-withdrawn"' in page and "Withdrawn by the agency:</strong> dpa: canceled by agency" in page
+    assert (
+        'id="desk-withdrawn"' in page and "Withdrawn by the agency:</strong> dpa: canceled by agency" in page
+    )
     assert 'name="override_withdrawal" value="1"' in page and 'aria-label="Override reason"' in page
     response = client_for(editor_user).post(transition_url(article, "publish"), follow=True)
     assert "Withdrawn by the agency" in response.content.decode()
     assert Article.objects.get(pk=article.pk).status == "in_review"
-    client_for(editor_user).post(transition_url(article, "publish"),
-                                 {"override_withdrawal": "1", "reason": "Checked with dpa"})
+    client_for(editor_user).post(
+        transition_url(article, "publish"), {"override_withdrawal": "1", "reason": "Checked with dpa"}
+    )
     assert Article.objects.get(pk=article.pk).status == "published"
-    assert AuditEntry.objects.filter(article=article, action="override_withdrawal", actor=editor_user).exists()
+    assert AuditEntry.objects.filter(
+        article=article, action="override_withdrawal", actor=editor_user
+    ).exists()
     plain = ArticleFactory(status="in_review")
     assert 'id="desk-withdrawn"' not in client_for(editor_user).get(change_url(plain)).content.decode()
 
@@ -145,9 +153,14 @@ def test_token_signs_the_nonce_not_only_the_pk(client):
     assert client.get(f"/preview/{pk_only}/").status_code == 404
 
 
-@pytest.mark.parametrize("traits", [{"status": "unpublished", "publish_at": timezone.now()},
-                                    {"status": "killed", "publish_at": timezone.now()},
-                                    {"status": "draft", "withdrawn_reason": "Reuters: canceled"}])
+@pytest.mark.parametrize(
+    "traits",
+    [
+        {"status": "unpublished", "publish_at": timezone.now()},
+        {"status": "killed", "publish_at": timezone.now()},
+        {"status": "draft", "withdrawn_reason": "Reuters: canceled"},
+    ],
+)
 def test_share_link_shows_nothing_of_taken_down_stories(client, traits):
     from articles import preview
 
@@ -220,8 +233,10 @@ def test_preview_has_a_banner_and_asks_not_to_be_indexed(client, editor_user):
     from articles import preview
 
     article = ArticleFactory(status="draft")
-    for response in (client.get(preview.share_url(article)),
-                     client_for(editor_user).get(reverse("admin:articles_article_preview", args=[article.pk]))):
+    for response in (
+        client.get(preview.share_url(article)),
+        client_for(editor_user).get(reverse("admin:articles_article_preview", args=[article.pk])),
+    ):
         page = response.content.decode()
         assert "Preview — not published" in page
         assert '<meta name="robots" content="noindex, nofollow">' in page
@@ -260,7 +275,8 @@ def test_restore_over_http_while_locked_by_someone_else_is_a_message(editor_user
     article = services.create_article(user=editor_user, headline="Original")
     services.update_article(article, user=editor_user, headline="Second")
     client_for(chief_editor).get(change_url(article))
-    response = client_for(editor_user).post(reverse("admin:articles_article_restore", args=[article.pk, 1]),
-                                            follow=True)
+    response = client_for(editor_user).post(
+        reverse("admin:articles_article_restore", args=[article.pk, 1]), follow=True
+    )
     assert "hief_editor is editing this story (since" in response.content.decode()  # the admin capitalises
     assert Article.objects.get(pk=article.pk).headline == "Second"

@@ -68,7 +68,9 @@ def sorani(section, media_root):
     )
     story.updated_at = story.publish_at + timezone.timedelta(minutes=30)
     story.save(update_fields=["updated_at"])
-    CreditFactory(article=story, editor=EditorFactory(display_name="شیلان عەزیز", slug="shilan"), name="", position=0)
+    CreditFactory(
+        article=story, editor=EditorFactory(display_name="شیلان عەزیز", slug="shilan"), name="", position=0
+    )
     CreditFactory(article=story, name="ئاڤا", role="writer", position=1)
     CreditFactory(article=story, name="ڕێبین", role="editing", position=2)
     CorrectionFactory(article=story, kind="clarification", text="ڕوونکردنەوەیەک.")
@@ -78,7 +80,9 @@ def sorani(section, media_root):
 
 @pytest.fixture
 def english_story(section):
-    story = ArticleFactory(published=True, section=section, headline="Council approves the bridge", slug="bridge")
+    story = ArticleFactory(
+        published=True, section=section, headline="Council approves the bridge", slug="bridge"
+    )
     CreditFactory(article=story, name="Ava Homa", position=0)
     CreditFactory(article=story, name="Karwan Ali", position=1)
     CorrectionFactory(article=story, kind="correction", text="An earlier version misspelt a name.")
@@ -112,7 +116,9 @@ def test_a_sorani_story_on_an_english_site(client, sorani):
     meta = part(html, '<p class="meta">', "</p>")
     assert month(sorani.publish_at, "ckb") in meta
     assert month(sorani.publish_at, "en") not in meta
-    assert month(sorani.corrections.get().created_at, "ckb") in part(html, 'id="corrections-heading"', "</aside>")
+    assert month(sorani.corrections.get().created_at, "ckb") in part(
+        html, 'id="corrections-heading"', "</aside>"
+    )
     for english in ("Related stories", "Photo:", "Updated", ">Share<", "Also in", "Corrections</h2>"):
         assert english not in html, english
 
@@ -141,8 +147,13 @@ def test_an_english_story_on_a_sorani_site(client, settings, english_story):
     assert '<header class="masthead" lang="ckb" dir="rtl">' in html  # the site's
     assert f'lang="ckb" dir="rtl">{SKIP["ckb"]}</a>' in html
     credits = part(html, '<p class="credits">', "</p>")
-    assert credits.startswith('<span class="credit" dir="auto">By ') and " and <bdi>Karwan Ali</bdi>" in credits
-    assert '<h2 id="corrections-heading">Corrections</h2>' in html and "<strong>Correction</strong>, <time" in html
+    assert (
+        credits.startswith('<span class="credit" dir="auto">By ') and " and <bdi>Karwan Ali</bdi>" in credits
+    )
+    assert (
+        '<h2 id="corrections-heading">Corrections</h2>' in html
+        and "<strong>Correction</strong>, <time" in html
+    )
     assert f">{RELATED['en']}</h2>" in html and '<h2 class="share__heading">Share</h2>' in html
     meta = part(html, '<p class="meta">', "</p>")
     assert month(english_story.publish_at, "en") in meta
@@ -234,7 +245,9 @@ def test_a_story_in_a_language_without_a_catalogue_takes_the_site_labels(client,
     assert ">By <bdi>آوا</bdi>" in page(client, persian.get_absolute_url())  # its own entry, still there
 
 
-def test_previews_chrome_in_the_site_language_labels_in_the_story_language(client, settings, sorani, editor_user):
+def test_previews_chrome_in_the_site_language_labels_in_the_story_language(
+    client, settings, sorani, editor_user
+):
     from articles.preview import share_url
 
     settings.LANGUAGE_CODE = "ar"
@@ -260,7 +273,11 @@ def test_the_desk_stays_in_english(client, settings, editor_user):
 
 @pytest.mark.parametrize("language", ["ckb", "ar"])
 def test_every_public_page_within_budget_in_every_language(
-    client, settings, populate, language, django_assert_max_num_queries  # noqa: F811
+    client,
+    settings,
+    populate,  # noqa: F811 - the fixture imported above
+    language,
+    django_assert_max_num_queries,
 ):
     settings.LANGUAGE_CODE = language
     data = populate(3)

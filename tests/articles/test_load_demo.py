@@ -30,8 +30,9 @@ def test_load_demo_twice(settings, tmp_path, client):
     username, password = logins[0].split()[:2]
     assert get_user_model().objects.get(username=username).check_password(password)
     # the Sorani translation of the dam story links to the English original
-    sorani = Article.objects.get(language="ckb", lead_image__isnull=False, translation_of__isnull=False,
-                                 section__slug="kurdistan")
+    sorani = Article.objects.get(
+        language="ckb", lead_image__isnull=False, translation_of__isnull=False, section__slug="kurdistan"
+    )
     assert sorani.translation_of.language == "en"
     response = client.get(sorani.get_absolute_url())
     assert response.status_code == 200 and 'dir="rtl"' in response.content.decode()

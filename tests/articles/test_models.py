@@ -40,9 +40,12 @@ def test_wire_item_unique_version_and_content():
     source = SourceFactory()
     WireItem.objects.create(source=source, guid="g", version=1, format="text", checksum="a", raw_payload="x")
     with pytest.raises(IntegrityError), transaction.atomic():
-        WireItem.objects.create(source=source, guid="g", version=1, format="text", checksum="a", raw_payload="x")
-    WireItem.objects.create(source=source, guid="g", version=1, format="text", checksum="b", raw_payload="y",
-                            outcome="conflict")
+        WireItem.objects.create(
+            source=source, guid="g", version=1, format="text", checksum="a", raw_payload="x"
+        )
+    WireItem.objects.create(
+        source=source, guid="g", version=1, format="text", checksum="b", raw_payload="y", outcome="conflict"
+    )
 
 
 def test_section_slug_unique():
@@ -83,8 +86,15 @@ def test_search_vector_is_generated_from_the_text():
 
 @pytest.mark.parametrize(
     "code, normal, direction",
-    [("en", "en", "ltr"), ("ckb", "ckb", "rtl"), ("AR", "ar", "rtl"), ("ku_arab", "ku-Arab", "rtl"),
-     ("ku-Latn", "ku-Latn", "ltr"), ("fa-IR", "fa-IR", "rtl"), ("zh-hant", "zh-Hant", "ltr")],
+    [
+        ("en", "en", "ltr"),
+        ("ckb", "ckb", "rtl"),
+        ("AR", "ar", "rtl"),
+        ("ku_arab", "ku-Arab", "rtl"),
+        ("ku-Latn", "ku-Latn", "ltr"),
+        ("fa-IR", "fa-IR", "rtl"),
+        ("zh-hant", "zh-Hant", "ltr"),
+    ],
 )
 def test_language_direction(code, normal, direction):
     assert normalise_language(code) == normal

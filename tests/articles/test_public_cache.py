@@ -57,7 +57,9 @@ def test_signals_purge_at_once(client, published_article, signal):
     assert "A new headline after an edit" in response.content.decode()
 
 
-def test_services_purge_through_the_real_signal(client, published_article, django_capture_on_commit_callbacks):
+def test_services_purge_through_the_real_signal(
+    client, published_article, django_capture_on_commit_callbacks
+):
     """``after_commit`` (used by the services) reaches the purge once the transaction commits."""
     from articles.signals import after_commit
 
@@ -69,7 +71,9 @@ def test_services_purge_through_the_real_signal(client, published_article, djang
     assert "Changed by the desk" in client.get("/").content.decode()
 
 
-def test_a_source_renamed_purges_but_a_new_one_does_not(published_article, django_capture_on_commit_callbacks):
+def test_a_source_renamed_purges_but_a_new_one_does_not(
+    published_article, django_capture_on_commit_callbacks
+):
     from articles import cache as page_cache
     from tests.factories import SourceFactory
 
@@ -115,10 +119,16 @@ def test_a_new_tag_or_author_purges_nothing(client, published_article, django_ca
 
 
 @pytest.mark.parametrize("change", ["tag-save", "tag-delete", "editor-save", "section-delete"])
-def test_model_changes_purge_only_after_commit(client, published_article, django_capture_on_commit_callbacks, change):
+def test_model_changes_purge_only_after_commit(
+    client, published_article, django_capture_on_commit_callbacks, change
+):
     from tests.factories import EditorFactory, TagFactory
 
-    tag, editor, other = TagFactory(name="Dams", slug="dams"), EditorFactory(slug="shilan"), SectionFactory(slug="x")
+    tag, editor, other = (
+        TagFactory(name="Dams", slug="dams"),
+        EditorFactory(slug="shilan"),
+        SectionFactory(slug="x"),
+    )
     client.get("/")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         if change == "tag-save":
@@ -150,7 +160,10 @@ def test_logged_in_staff_are_never_cached(client, published_article):
 
 def test_embargoed_story_is_never_cached(client, section):
     story = ArticleFactory(
-        published=True, section=section, embargo_until=timezone.now() + timedelta(hours=1), headline="Embargoed"
+        published=True,
+        section=section,
+        embargo_until=timezone.now() + timedelta(hours=1),
+        headline="Embargoed",
     )
     response = client.get(story.get_absolute_url())
     assert response.status_code == 404
@@ -161,7 +174,9 @@ def test_embargoed_story_is_never_cached(client, section):
     assert not any("Embargoed" in str(v) for v in cache._cache.values())
 
 
-def test_publish_due_purges_when_a_scheduled_story_went_live(client, section, django_capture_on_commit_callbacks):
+def test_publish_due_purges_when_a_scheduled_story_went_live(
+    client, section, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     ArticleFactory(published=True, section=section, headline="Already out")
     scheduled = ArticleFactory(
@@ -239,7 +254,10 @@ def world_pages(section):
     now = timezone.now()
     for i in range(25):
         ArticleFactory(
-            published=True, section=section, headline=f"Story {i:02d}", publish_at=now - timedelta(minutes=100 - i)
+            published=True,
+            section=section,
+            headline=f"Story {i:02d}",
+            publish_at=now - timedelta(minutes=100 - i),
         )
     return section
 

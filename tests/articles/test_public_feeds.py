@@ -20,7 +20,9 @@ NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 def content(section):
     tag = TagFactory(name="Water", slug="water")
     editor = EditorFactory(display_name="Shilan Aziz", slug="shilan-aziz")
-    story = ArticleFactory(published=True, section=section, headline="Dam repairs & floods", standfirst="Done.")
+    story = ArticleFactory(
+        published=True, section=section, headline="Dam repairs & floods", standfirst="Done."
+    )
     story.tags.add(tag)
     CreditFactory(article=story, editor=editor, name="")
     CorrectionFactory(article=story, text="We misnamed the dam.")

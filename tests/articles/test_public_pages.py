@@ -102,7 +102,9 @@ def test_404_page_is_in_the_site_design(client, db):
     assert "Page not found" in html and 'class="masthead"' in html and 'role="search"' in html
 
 
-@pytest.mark.parametrize("url", ["/tag/nothing/", "/author/nobody/", "/feeds/nothing/", "/feeds/tag/nothing/"])
+@pytest.mark.parametrize(
+    "url", ["/tag/nothing/", "/author/nobody/", "/feeds/nothing/", "/feeds/tag/nothing/"]
+)
 def test_unknown_listing_is_404(client, db, url):
     assert client.get(url).status_code == 404
 
@@ -120,7 +122,9 @@ def test_story_missing_slug_redirects(client, world):
 
 
 def test_home_has_lead_latest_and_section_blocks(client, db):
-    sections = [SectionFactory(name=n, slug=n.lower(), position=i) for i, n in enumerate(["Politics", "Sport"])]
+    sections = [
+        SectionFactory(name=n, slug=n.lower(), position=i) for i, n in enumerate(["Politics", "Sport"])
+    ]
     now = timezone.now()
     for i in range(30):
         ArticleFactory(
@@ -167,15 +171,20 @@ def test_section_pagination_has_numbers_and_rel(client, section):
         assert (response.status_code, response["Location"]) == (302, shown), asked
         assert response["X-Page-Cache"] == "miss"
     assert client.get("/world/?page=3").status_code == 200
-    assert client.get("/world/?page=abc").status_code == 200  # no number: page 1 (one cache entry with /world/)
+    assert (
+        client.get("/world/?page=abc").status_code == 200
+    )  # no number: page 1 (one cache entry with /world/)
     from django.core.cache import cache
+
     assert not [k for k in cache._cache if "999" in k or "abc" in k]
     moved = client.get("/search/", {"q": "council", "page": "50"})
     assert moved.status_code == 302 and moved["Location"].startswith("/search/?q=council")
 
 
 def test_author_page_shows_profile_and_only_their_stories(client, section):
-    editor = EditorFactory(display_name="Ava Homa", slug="ava-homa", job_title="Chief correspondent", bio="Reports.")
+    editor = EditorFactory(
+        display_name="Ava Homa", slug="ava-homa", job_title="Chief correspondent", bio="Reports."
+    )
     mine = ArticleFactory(published=True, section=section, headline="Mine")
     CreditFactory(article=mine, editor=editor, name="")
     CreditFactory(article=mine, editor=editor, name="", role="editing")  # twice: listed once
@@ -254,7 +263,8 @@ def test_section_blocks_take_the_newest_few_per_active_section_in_one_query(db, 
     archive = SectionFactory(slug="archive", is_active=False)
     stories = {
         s.slug: [
-            ArticleFactory(published=True, section=s, publish_at=now - timedelta(minutes=i + 1)) for i in range(7)
+            ArticleFactory(published=True, section=s, publish_at=now - timedelta(minutes=i + 1))
+            for i in range(7)
         ]
         for s in (politics, sport, archive)
     }

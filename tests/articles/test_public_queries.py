@@ -36,8 +36,16 @@ def populate(media_root):
             CreditFactory(article=story, name="Ava Homa", role="editing")
             CorrectionFactory(article=story)
             stories.append(story)
-        translation = ArticleFactory(published=True, language="ckb", headline="پرد", translation_of=stories[0])
-        return {"stories": stories, "section": sections[0], "tag": tag, "editor": editor, "translation": translation}
+        translation = ArticleFactory(
+            published=True, language="ckb", headline="پرد", translation_of=stories[0]
+        )
+        return {
+            "stories": stories,
+            "section": sections[0],
+            "tag": tag,
+            "editor": editor,
+            "translation": translation,
+        }
 
     return make
 

@@ -21,7 +21,10 @@ def results(client, **params):
 
 def test_english_is_stemmed_and_highlighted(client, section):
     story = ArticleFactory(
-        published=True, section=section, headline="Council votes", body="<p>Two new bridges were approved.</p>"
+        published=True,
+        section=section,
+        headline="Council votes",
+        body="<p>Two new bridges were approved.</p>",
     )
     page, html = results(client, q="bridge")
     assert [s.pk for s in page] == [story.pk]
@@ -31,11 +34,19 @@ def test_english_is_stemmed_and_highlighted(client, section):
 def test_headline_ranks_above_body(client, section):
     now = timezone.now()
     in_body = ArticleFactory(
-        published=True, section=section, headline="Council news", standfirst="", body="<p>The dam leaks.</p>",
+        published=True,
+        section=section,
+        headline="Council news",
+        standfirst="",
+        body="<p>The dam leaks.</p>",
         publish_at=now - timedelta(minutes=1),
     )
     in_headline = ArticleFactory(
-        published=True, section=section, headline="Dam repairs finished", standfirst="", body="<p>Work done.</p>",
+        published=True,
+        section=section,
+        headline="Dam repairs finished",
+        standfirst="",
+        body="<p>Work done.</p>",
         publish_at=now - timedelta(days=3),
     )
     page, _ = results(client, q="dam")
@@ -60,7 +71,11 @@ def test_sorani_matches_inflected_forms(client, section):
 
 def test_arabic_search(client, section):
     story = ArticleFactory(
-        published=True, section=section, language="ar", headline="افتتاح جسر جديد في أربيل", body="<p>الجسر</p>"
+        published=True,
+        section=section,
+        language="ar",
+        headline="افتتاح جسر جديد في أربيل",
+        body="<p>الجسر</p>",
     )
     page, _ = results(client, q="أربيل")
     assert [s.pk for s in page] == [story.pk]
@@ -273,8 +288,12 @@ def test_english_stories_are_matched_stemmed_and_others_as_written(db):
 
 def test_snippets(client, section):
     story(headline="Olive harvest", standfirst="Olive growers expect a record year.", section=section)
-    story(headline="Council news", body="<p>Nothing here.</p><p>The olive press <b>reopened</b>.</p>",
-          section=section, days=1)
+    story(
+        headline="Council news",
+        body="<p>Nothing here.</p><p>The olive press <b>reopened</b>.</p>",
+        section=section,
+        days=1,
+    )
     page, html = results(client, q="olive")
     # a headline or standfirst match: the standfirst; a match in the text: the passage, tags removed
     assert "<mark>Olive</mark> growers expect a record year" in html
@@ -283,7 +302,11 @@ def test_snippets(client, section):
 
 def test_snippet_of_a_match_deep_in_a_long_text(client, section):
     filler = "".join(f"<p>Paragraph {i} says nothing of note at all.</p>" for i in range(80))
-    story(headline="Council news", body=f"{filler}<p>At last the carob mill opened.</p>{filler}", section=section)
+    story(
+        headline="Council news",
+        body=f"{filler}<p>At last the carob mill opened.</p>{filler}",
+        section=section,
+    )
     page, html = results(client, q="carob")
     assert len(page) == 1
     assert "<mark>carob</mark> mill opened" in html

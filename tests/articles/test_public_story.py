@@ -42,7 +42,7 @@ def story(section, media_root):
 
 def test_story_page_content(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
-    assert "<h1 class=\"story__headline\">Dam repairs finished ahead of the spring floods</h1>" in html
+    assert '<h1 class="story__headline">Dam repairs finished ahead of the spring floods</h1>' in html
     assert "Engineers sealed the last crack on Monday." in html
     assert '<p class="dateline"><bdi>DUKAN, Kurdistan Region (Kurdistan 24)</bdi> –</p>' in html
     assert 'By <a href="/author/shilan-aziz/" dir="auto"><bdi>Shilan Aziz</bdi></a>' in html
@@ -147,7 +147,11 @@ def test_sorani_story_rtl_with_bdi_and_hreflang(client, section, settings):
         translation_of=english,
     )
     arabic = ArticleFactory(
-        published=True, section=section, language="ar", headline="إصلاح سد دوكان", slug="dukan-ar",
+        published=True,
+        section=section,
+        language="ar",
+        headline="إصلاح سد دوكان",
+        slug="dukan-ar",
         translation_of=english,
     )
     unpublished_translation = ArticleFactory(language="fa", headline="سد", translation_of=english)
@@ -157,7 +161,9 @@ def test_sorani_story_rtl_with_bdi_and_hreflang(client, section, settings):
     assert '<html lang="ckb" dir="rtl">' in html
     assert "<bdi>Shilan Aziz</bdi>" in html
     assert "<bdi>DUKAN (Kurdistan 24)</bdi>" in html
-    assert f'<link rel="alternate" hreflang="en" href="{settings.SITE_URL}{english.get_absolute_url()}">' in html
+    assert (
+        f'<link rel="alternate" hreflang="en" href="{settings.SITE_URL}{english.get_absolute_url()}">' in html
+    )
     assert f'hreflang="ar" href="{settings.SITE_URL}{arabic.get_absolute_url()}"' in html
     assert 'hreflang="fa"' not in html and f"/story/{unpublished_translation.pk}/" not in html
     assert json_ld(html)["inLanguage"] == "ckb"
@@ -180,7 +186,9 @@ def test_related_and_search_teasers_never_load_the_original_image(client, story,
     """The related teasers use the renditions (srcset, a 960px src), not the 1200px original; the search
     results are compact teasers, without images."""
     other_image = image_with_renditions(alt="Sluice gates")
-    ArticleFactory(published=True, section=section, headline="Dam sluice gates tested", lead_image=other_image)
+    ArticleFactory(
+        published=True, section=section, headline="Dam sluice gates tested", lead_image=other_image
+    )
     html = client.get(story.get_absolute_url()).content.decode()
     related = html.split('id="related-heading"')[1]
     assert 'alt="Sluice gates"' in related

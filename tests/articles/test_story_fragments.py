@@ -23,10 +23,13 @@ def _page_cache_off(settings):
 
 @pytest.fixture
 def story(section, media_root):
-    article = ArticleFactory(section=section, published=True, headline="Dam repairs finished",
-                             lead_image=image_with_renditions())
+    article = ArticleFactory(
+        section=section, published=True, headline="Dam repairs finished", lead_image=image_with_renditions()
+    )
     article.tags.add(TagFactory(name="Water", slug="water"))
-    CreditFactory(article=article, editor=EditorFactory(display_name="Shilan Aziz", slug="shilan-aziz"), name="")
+    CreditFactory(
+        article=article, editor=EditorFactory(display_name="Shilan Aziz", slug="shilan-aziz"), name=""
+    )
     return article
 
 
@@ -59,7 +62,9 @@ def test_same_etag_and_304_from_the_fragment(client, story):
 
 def test_an_edit_changes_the_page_at_once_without_a_purge(client, story):
     html(client, story)
-    services.update_article(story, headline="Dam repairs finished a month early")  # on_commit not run: no purge
+    services.update_article(
+        story, headline="Dam repairs finished a month early"
+    )  # on_commit not run: no purge
     assert "Dam repairs finished a month early" in html(client, story)
 
 
@@ -123,7 +128,7 @@ def test_a_new_translation_appears_after_its_publication(client, story, django_c
         translation = ArticleFactory(language="ckb", headline="بەنداو", translation_of=story)
         services.transition(translation, "publish", reason="")
     page = html(client, story)
-    assert 'rel="alternate" hreflang="ckb"' in page and 'Also in:' in page
+    assert 'rel="alternate" hreflang="ckb"' in page and "Also in:" in page
     assert f"/story/{translation.pk}/" in page
 
 
@@ -187,6 +192,9 @@ def test_the_lookup_query_is_published_itself(story):
     for with_depends in (False, True):
         row = fragments.fetch(story.pk, with_depends=with_depends, now=now)
         assert row is not None and row[0] == story.pk
-        assert fragments.fetch(story.pk, with_depends=with_depends, now=story.publish_at - timedelta(seconds=1)) is None
+        assert (
+            fragments.fetch(story.pk, with_depends=with_depends, now=story.publish_at - timedelta(seconds=1))
+            is None
+        )
     draft = ArticleFactory()
     assert fragments.fetch(draft.pk, with_depends=False) is None

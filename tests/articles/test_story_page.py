@@ -116,9 +116,13 @@ def test_a_right_to_left_teaser_date_reads_in_order(client, section, settings):
     from datetime import UTC, datetime
 
     settings.TIME_ZONE = "Asia/Baghdad"
-    ArticleFactory(section=section, published=True, language="ckb", headline="هەواڵ", publish_at=datetime(
-        2026, 11, 25, 10, 4, tzinfo=UTC
-    ))
+    ArticleFactory(
+        section=section,
+        published=True,
+        language="ckb",
+        headline="هەواڵ",
+        publish_at=datetime(2026, 11, 25, 10, 4, tzinfo=UTC),
+    )
     html = client.get("/").content.decode()
     teaser = html.split('lang="ckb" dir="rtl"')[1]
     date = re.search(r'<time datetime="2026-11-25T13:04:00\+03:00"><bdi dir="rtl">([^<]+)</bdi>', teaser)

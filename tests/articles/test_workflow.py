@@ -53,8 +53,14 @@ def test_service_turns_an_illegal_move_into_a_validation_error_and_changes_nothi
 
 # --- the role matrix ----------------------------------------------------------------------------------
 
-SOURCE = {"submit": "draft", "return": "in_review", "publish": "in_review", "unpublish": "published",
-          "redraft": "unpublished", "kill": "published"}
+SOURCE = {
+    "submit": "draft",
+    "return": "in_review",
+    "publish": "in_review",
+    "unpublish": "published",
+    "redraft": "unpublished",
+    "kill": "published",
+}
 ALLOWED = {
     "Reporter": set(),  # on someone else's story: nothing (own drafts are tested below)
     "Editor": {"submit", "return", "publish", "unpublish", "redraft"},
@@ -237,8 +243,9 @@ def test_publish_due_first_run_creates_its_watermark():
 def test_correction_bumps_updated_at_and_is_typed(editor_user):
     article = ArticleFactory(published=True)
     before = article.updated_at
-    correction = services.add_correction(article, kind="clarification", text="The bridge is 40 m long.",
-                                         user=editor_user)
+    correction = services.add_correction(
+        article, kind="clarification", text="The bridge is 40 m long.", user=editor_user
+    )
     article.refresh_from_db()
     assert correction.get_kind_display() == "Clarification"
     assert article.updated_at > before and article.version == 2
@@ -264,13 +271,26 @@ def test_embargoed_story_is_on_no_public_surface_until_publish_due_lifts_it(
 
     now = timezone.now()
     SchedulerMark.objects.create(name="publish_due", value=now - timedelta(minutes=1))
-    article = services.create_article(user=editor_user, headline="Quillfeather embargoed result",
-                                      body="<p>Zanzibarquest.</p>", section=section, tags=["Zanzibarquest"])
+    article = services.create_article(
+        user=editor_user,
+        headline="Quillfeather embargoed result",
+        body="<p>Zanzibarquest.</p>",
+        section=section,
+        tags=["Zanzibarquest"],
+    )
     services.update_article(article, user=editor_user, embargo_until=now + timedelta(minutes=30))
     services.transition(article, "publish", user=editor_user)
     tag = Tag.objects.get(name="Zanzibarquest")
-    surfaces = ["/", f"/{section.slug}/", f"/tag/{tag.slug}/", "/search/?q=Zanzibarquest", "/feeds/latest/",
-                f"/feeds/{section.slug}/", "/sitemap-news.xml", f"/sitemap-{section.slug}.xml"]
+    surfaces = [
+        "/",
+        f"/{section.slug}/",
+        f"/tag/{tag.slug}/",
+        "/search/?q=Zanzibarquest",
+        "/feeds/latest/",
+        f"/feeds/{section.slug}/",
+        "/sitemap-news.xml",
+        f"/sitemap-{section.slug}.xml",
+    ]
     for url in surfaces:
         response = client.get(url)
         assert response.status_code in (200, 404), url
@@ -282,6 +302,12 @@ def test_embargoed_story_is_on_no_public_surface_until_publish_due_lifts_it(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.publish_due().went_live == [article.pk]
     assert client.get(article.get_absolute_url()).status_code == 200
-    for url in ["/", f"/{section.slug}/", f"/tag/{tag.slug}/", "/search/?q=Zanzibarquest", "/feeds/latest/",
-                "/sitemap-news.xml"]:
+    for url in [
+        "/",
+        f"/{section.slug}/",
+        f"/tag/{tag.slug}/",
+        "/search/?q=Zanzibarquest",
+        "/feeds/latest/",
+        "/sitemap-news.xml",
+    ]:
         assert "Quillfeather" in client.get(url).content.decode(), url

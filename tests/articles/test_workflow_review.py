@@ -91,7 +91,9 @@ def test_kill_and_unpublish_need_a_reason(chief_editor, move, reason):
     article.refresh_from_db()
     assert article.status == "published" and article.version == 1
     services.transition(article, move, user=chief_editor, reason="Court order")
-    assert Article.objects.get(pk=article.pk).status == move.replace("kill", "killed").replace("unpublish", "unpublished")
+    assert Article.objects.get(pk=article.pk).status == move.replace("kill", "killed").replace(
+        "unpublish", "unpublished"
+    )
     assert AuditEntry.objects.get(article=article, action=move).message == "Court order"
 
 
@@ -113,11 +115,20 @@ def test_withdrawn_story_is_not_published_without_an_override(editor_user, statu
     with pytest.raises(ValidationError, match="override"):
         services.transition(article, "publish", user=editor_user, override_withdrawal=True, reason=" ")
     assert Article.objects.get(pk=article.pk).status == status
-    services.transition(article, "publish", user=editor_user, override_withdrawal=True,
-                        reason="Agency confirmed the cancel was sent in error")
+    services.transition(
+        article,
+        "publish",
+        user=editor_user,
+        override_withdrawal=True,
+        reason="Agency confirmed the cancel was sent in error",
+    )
     assert Article.objects.get(pk=article.pk).status == "published"
     entry = AuditEntry.objects.get(article=article, action="override_withdrawal")
-    assert entry.actor == editor_user and "sent in error" in entry.message and "canceled by agency" in entry.message
+    assert (
+        entry.actor == editor_user
+        and "sent in error" in entry.message
+        and "canceled by agency" in entry.message
+    )
     # The override settled that withdrawal: the story can be taken down and put back without another.
     assert Article.objects.get(pk=article.pk).withdrawn_reason == ""
     services.transition(article, "unpublish", user=editor_user, reason="Holding for a legal read")

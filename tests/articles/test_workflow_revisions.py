@@ -41,14 +41,25 @@ def test_word_diff_escapes_markup_in_text():
 def test_diff_snapshots_field_by_field(editor_user):
     world, sport = SectionFactory(name="World", slug="world"), SectionFactory(name="Sport", slug="sport")
     article = services.create_article(
-        user=editor_user, headline="Bridge approved", standfirst="Vote on Tuesday", body="<p>Close vote.</p>",
-        section=world, tags=["Erbil"], credits=[services.CreditInput(name="Shilan Aziz", role="reporting")],
+        user=editor_user,
+        headline="Bridge approved",
+        standfirst="Vote on Tuesday",
+        body="<p>Close vote.</p>",
+        section=world,
+        tags=["Erbil"],
+        credits=[services.CreditInput(name="Shilan Aziz", role="reporting")],
     )
     old = services.snapshot(article)
     services.update_article(
-        article, user=editor_user, headline="Bridge approved at last", section=sport, tags=["Erbil", "Roads"],
-        credits=[services.CreditInput(name="Shilan Aziz", role="reporting"),
-                 services.CreditInput(name="Dilan Omar", role="editing")],
+        article,
+        user=editor_user,
+        headline="Bridge approved at last",
+        section=sport,
+        tags=["Erbil", "Roads"],
+        credits=[
+            services.CreditInput(name="Shilan Aziz", role="reporting"),
+            services.CreditInput(name="Dilan Omar", role="editing"),
+        ],
         embargo_until=timezone.now() + timedelta(hours=1),
     )
     new = services.snapshot(article)
@@ -62,10 +73,16 @@ def test_diff_snapshots_field_by_field(editor_user):
 
 
 def test_restore_makes_a_new_revision_and_keeps_the_status(editor_user):
-    article = services.create_article(user=editor_user, headline="First words", body="<p>One</p>",
-                                      tags=["A"], credits=[services.CreditInput(name="X Y")])
-    services.update_article(article, user=editor_user, headline="Second words", body="<p>Two</p>", tags=["B"],
-                            credits=[])
+    article = services.create_article(
+        user=editor_user,
+        headline="First words",
+        body="<p>One</p>",
+        tags=["A"],
+        credits=[services.CreditInput(name="X Y")],
+    )
+    services.update_article(
+        article, user=editor_user, headline="Second words", body="<p>Two</p>", tags=["B"], credits=[]
+    )
     services.transition(article, "publish", user=editor_user)
     first = article.revisions.get(number=1)
     services.restore_revision(article, first, user=editor_user, expected_version=article.version)

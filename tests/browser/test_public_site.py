@@ -41,8 +41,14 @@ def site(media_root):
     sections = [
         SectionFactory(name=name, slug=slug, position=i)
         for i, (name, slug) in enumerate(
-            [("Kurdistan", "kurdistan"), ("Iraq", "iraq"), ("World", "world"), ("Business", "business"),
-             ("Sport", "sport"), ("Culture", "culture")]
+            [
+                ("Kurdistan", "kurdistan"),
+                ("Iraq", "iraq"),
+                ("World", "world"),
+                ("Business", "business"),
+                ("Sport", "sport"),
+                ("Culture", "culture"),
+            ]
         )
     ]
     image = image_with_renditions()

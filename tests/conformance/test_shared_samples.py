@@ -51,11 +51,23 @@ def test_every_sample_imports(path):
 def test_formats_are_detected_from_content():
     for path in every_sample():
         fmt, _ = parse_bytes(path.read_bytes())
-        assert fmt == {"text": "text", "nitf": "nitf", "newsml-g2": "newsml-g2", "ninjs": "ninjs",
-                       "rss": "rss", "atom": "atom", "anpa": "anpa", "iptc7901": "iptc7901"}[path.parent.name], path
+        assert (
+            fmt
+            == {
+                "text": "text",
+                "nitf": "nitf",
+                "newsml-g2": "newsml-g2",
+                "ninjs": "ninjs",
+                "rss": "rss",
+                "atom": "atom",
+                "anpa": "anpa",
+                "iptc7901": "iptc7901",
+            }[path.parent.name]
+        ), path
 
 
 # --- text --------------------------------------------------------------------------------------------
+
 
 def test_text_raqqa():
     _, (story,) = one("text", "raqqa-coalition-commander.txt")
@@ -64,6 +76,7 @@ def test_text_raqqa():
 
 
 # --- NITF --------------------------------------------------------------------------------------------
+
 
 def test_nitf_ntb_norwegian():
     _, (story,) = one("nitf", "NTB_nitf_sample.xml")
@@ -146,7 +159,9 @@ def test_newsml_reuters_prefixed_namespaces():
     assert story.slugline == "USA-WEATHER/ (UPDATE 1, PIX, CORRECTED)" and story.urgency == 3
     assert story.standfirst == ""  # its description is a caption
     assert [(c.name, c.role) for c in story.credits] == [
-        ("David Bailey", "reporting"), ("Erwin Seba", "reporting"), ("Tim Ghianni", "reporting"),
+        ("David Bailey", "reporting"),
+        ("Erwin Seba", "reporting"),
+        ("Tim Ghianni", "reporting"),
         ("Dan Grebler", "editing"),
     ]
     assert "Reporting by" not in story.body_html and "Exxon Mobil Corp" in story.body_html
@@ -167,7 +182,8 @@ def test_reuters_cancel_withdraws_the_earlier_version():
     assert article.status == "unpublished" and "canceled" in article.withdrawn_reason
     assert not Article.objects.published().exists()
     assert list(WireItem.objects.order_by("version").values_list("version", "outcome")) == [
-        (978556838, "created"), (1542761538, "withdrawn"),
+        (978556838, "created"),
+        (1542761538, "withdrawn"),
     ]
 
 
@@ -183,7 +199,10 @@ def test_newsml_dpa_correction_fields():
     assert story.guid == "urn:newsml:dpa.com:20090101:240923-930-240378" and story.version == 2
     assert story.headline == "«Mythos Jungfernhäutchen» - Zwischen Aufklärung und Kommerz"
     assert story.kicker == "Frauenrechte" and story.language == "de" and story.urgency == 3
-    assert [(c.name, c.role) for c in story.credits] == [("Marco Krefting", "writer"), ("Sunrita Sen", "writer")]
+    assert [(c.name, c.role) for c in story.credits] == [
+        ("Marco Krefting", "writer"),
+        ("Sunrita Sen", "writer"),
+    ]
     assert (story.dateline_place, story.dateline_outlet) == ("Waghäusel", "dpa")
     assert story.standfirst.startswith("Ein Unternehmen aus Baden vertreibt Blutkapseln")
     assert story.body_html.startswith("<p>Die meisten Kundinnen")  # teaser and dateline taken out
@@ -194,8 +213,11 @@ def test_newsml_dpa_correction_fields():
 @pytest.mark.django_db
 def test_dpa_correction_updates_rather_than_duplicates(tmp_path):
     real = sample("newsml-g2", "dpa-dw-1-correction.xml").read_bytes()
-    first = real.replace(b'version="2"', b'version="1"', 1).replace(b"(statt: 1992)", b"").replace(
-        b"bis 1997 in Deutschland", b"bis 1992 in Deutschland")
+    first = (
+        real.replace(b'version="2"', b'version="1"', 1)
+        .replace(b"(statt: 1992)", b"")
+        .replace(b"bis 1997 in Deutschland", b"bis 1992 in Deutschland")
+    )
     assert first != real
     (tmp_path / "v1.xml").write_bytes(first)  # an earlier version, derived at test time
     code, out, _ = run(tmp_path / "v1.xml", "--publish")
@@ -229,6 +251,7 @@ def test_dpa_embargo_is_honoured():
 
 # --- ninjs -------------------------------------------------------------------------------------------
 
+
 def test_ninjs_1_4_ap():
     _, (story,) = one("ninjs", "ninjs-1.4-ninjsExMediumText1.json")
     assert story.guid == "http://ninjs.example.com/newsitems/20130709med123" and story.version is None
@@ -257,7 +280,10 @@ def test_superdesk_ninjs_embargo_is_honoured():
     assert article.source.code == "360INFO" and article.wire_guid == "fd8e441b-a698-4411-9246-7d5de21cced9"
     assert article.headline == "Trouble is brewing for the future of beer"
     assert article.standfirst.startswith("Brewers are pursuing solutions")
-    assert list(article.credits.values_list("name", "role")) == [("Josh Pitt", "editing"), ("Aaron Staples", "writer")]
+    assert list(article.credits.values_list("name", "role")) == [
+        ("Josh Pitt", "editing"),
+        ("Aaron Staples", "writer"),
+    ]
     assert article.urgency == 5
     _assert_embargo_honoured(article, datetime(2022, 6, 29, 2, 30, tzinfo=UTC))
     assert WireItem.objects.get().version == 11
@@ -276,6 +302,7 @@ def test_chinese_ninjs_keeps_its_script():
 
 
 # --- RSS and Atom ------------------------------------------------------------------------------------
+
 
 def test_rss_feedparser_sample_strips_the_script_trick():
     _, (story,) = one("rss", "feedparser-rss20.xml")
@@ -312,7 +339,9 @@ def test_atom_feedparser_sample():
     _, (story,) = one("atom", "feedparser-atom10.xml")
     assert story.url == "http://example.org/entry/3"  # xml:base resolved
     assert [(c.name, c.role) for c in story.credits] == [
-        ("Mark Pilgrim", "writer"), ("Joe", "additional"), ("Sam", "additional"),
+        ("Mark Pilgrim", "writer"),
+        ("Joe", "additional"),
+        ("Sam", "additional"),
     ]
     assert "javascript" not in story.body_html and "style" not in story.body_html
     assert story.first_created == datetime(2005, 11, 9, 0, 23, 47, tzinfo=UTC)
@@ -337,10 +366,14 @@ def test_guardian_reimport_is_all_unchanged():
 
 # --- ANPA-1312 (AP) ------------------------------------------------------------------------------------
 
+
 def test_anpa_ap_full_story():
     _, (story,) = one("anpa", "anpa-1.tst")
     assert story.headline == "For Argentine chemo patients, mirrors can hurt"
-    assert [(c.name, c.role) for c in story.credits] == [("Paul Byrne", "writer"), ("Almudena Calatrava", "writer")]
+    assert [(c.name, c.role) for c in story.credits] == [
+        ("Paul Byrne", "writer"),
+        ("Almudena Calatrava", "writer"),
+    ]
     assert (story.dateline_place, story.dateline_outlet) == ("BUENOS AIRES, Argentina", "AP")
     assert story.body_html.startswith("<p>For cancer patients dealing with the physical")
     assert "\u201cLook Good Feel Better\u201d is a program" in story.body_html
@@ -375,6 +408,7 @@ def test_anpa_ap_news_alert_takes_its_sentence_as_headline():
 
 
 # --- IPTC 7901 (dpa) -----------------------------------------------------------------------------------
+
 
 def test_iptc7901_dpa_urgent():
     _, (story,) = one("iptc7901", "dpa-eil.iptc")

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ROLE_PERMISSIONS))
 def test_groups_match_the_table(role):
     group = Group.objects.get(name=role)
-    granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+    granted = {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
     assert granted == set(ROLE_PERMISSIONS[role])
 
 

@@ -20,7 +20,9 @@ def test_maps_every_field():
     assert story.body_html.startswith("<p>The Dokan reservoir reached its highest level")
     assert "\u201cWe have not seen water at this line since 2015,\u201d said" in story.body_html
     assert "the news \u2014 but engineers" in story.body_html
-    assert "<hr>" in story.body_html and story.body_html.endswith("<p>Aras Omer in Erbil contributed to this report.</p>")
+    assert "<hr>" in story.body_html and story.body_html.endswith(
+        "<p>Aras Omer in Erbil contributed to this report.</p>"
+    )
     assert story.editor_note == "Eds: With NRW Photos."
     assert story.slugline == "ML--Iraq-DokanDam 03-03" and story.version == 1 and story.urgency == 5
     assert story.version_at == datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -108,7 +110,10 @@ def _message(text: str, header: str = "r a\x13\x11 BC-ML--Iraq-Test     03-03 10
     [
         (_message("\t   " + ";" * 100_000 + "\n" + "\t   a;b;c\n" * 300), "cells"),  # would pad to terabytes
         (_message("".join(f"\t   {i};1;2\n" for i in range(3000))), "rows"),
-        (_message("^Head<\n\t   x", header="r a\x13\x11 BC-X " + "9" * 5000 + "stLd-Writethru 03-03 10"), "header"),
+        (
+            _message("^Head<\n\t   x", header="r a\x13\x11 BC-X " + "9" * 5000 + "stLd-Writethru 03-03 10"),
+            "header",
+        ),
         (_message("^Head<\n\t   x", header="r a BC-X " + " " * 300 + "03-03 10"), "header"),
     ],
 )

@@ -34,8 +34,15 @@ def test_atom_entry():
     assert entry.headline == "Staudamm voll" and entry.guid == "urn:nrwire.test:atom:1"
     assert entry.standfirst == "Der Pegel steigt."
     assert entry.body_html.startswith("<p>Der Damm ist voll.</p>")
-    assert "style" not in entry.body_html and "onclick" not in entry.body_html and "javascript:" not in entry.body_html
-    assert [(c.name, c.role) for c in entry.credits] == [("Dana Aziz", "writer"), ("Karwan Ali", "additional")]
+    assert (
+        "style" not in entry.body_html
+        and "onclick" not in entry.body_html
+        and "javascript:" not in entry.body_html
+    )
+    assert [(c.name, c.role) for c in entry.credits] == [
+        ("Dana Aziz", "writer"),
+        ("Karwan Ali", "additional"),
+    ]
     assert entry.version_at == datetime(2025, 3, 3, 8, 30, tzinfo=UTC)
     assert entry.first_created == datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
     assert entry.language == "de" and entry.keywords == ["Umwelt"] and entry.copyright == "© NR Wire"
@@ -69,7 +76,10 @@ def test_import_feed_one_story_per_entry_and_the_bad_one_reported():
     assert code == 1
     assert "created 2, updated 0, unchanged 0, failed 1" in out
     assert "feed.rss: story 'nrw-3', field title" in err
-    assert set(Article.objects.values_list("wire_guid", flat=True)) == {"nrw-1", "https://www.nrwire.test/second"}
+    assert set(Article.objects.values_list("wire_guid", flat=True)) == {
+        "nrw-1",
+        "https://www.nrwire.test/second",
+    }
     assert Article.objects.published().count() == 2
 
 

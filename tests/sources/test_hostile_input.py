@@ -13,9 +13,12 @@ from tests.sources.wire_helpers import parse_error, run
 
 NITF_TAIL = b"<nitf><head/><body><body.head><hedline><hl1>&x;</hl1></hedline></body.head></body></nitf>"
 
-XXE = b"""<?xml version="1.0"?>
+XXE = (
+    b"""<?xml version="1.0"?>
 <!DOCTYPE nitf [<!ENTITY x SYSTEM "file:///etc/passwd">]>
-""" + NITF_TAIL
+"""
+    + NITF_TAIL
+)
 
 XXE_PARAMETER = b"""<?xml version="1.0"?>
 <!DOCTYPE nitf [<!ENTITY % p SYSTEM "http://127.0.0.1:9/evil.dtd"> %p;]>
@@ -23,14 +26,20 @@ XXE_PARAMETER = b"""<?xml version="1.0"?>
 
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?>\n<!DOCTYPE nitf [\n<!ENTITY x0 "ha">\n'
-    + b"".join(b'<!ENTITY x%d "&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;">\n' % ((i,) + (i - 1,) * 10)
-               for i in range(1, 10))
-    + b'<!ENTITY x "&x9;">\n]>\n' + NITF_TAIL
+    + b"".join(
+        b'<!ENTITY x%d "&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;&x%d;">\n' % ((i,) + (i - 1,) * 10)
+        for i in range(1, 10)
+    )
+    + b'<!ENTITY x "&x9;">\n]>\n'
+    + NITF_TAIL
 )
 
 QUADRATIC = (
-    b'<?xml version="1.0"?>\n<!DOCTYPE nitf [<!ENTITY x "' + b"A" * 100_000 + b'">]>\n'
-    + b"<nitf><head/><body><body.head><hedline><hl1>" + b"&x;" * 10_000
+    b'<?xml version="1.0"?>\n<!DOCTYPE nitf [<!ENTITY x "'
+    + b"A" * 100_000
+    + b'">]>\n'
+    + b"<nitf><head/><body><body.head><hedline><hl1>"
+    + b"&x;" * 10_000
     + b"</hl1></hedline></body.head></body></nitf>"
 )
 
@@ -63,7 +72,11 @@ def test_entity_declarations_are_refused_fast(data):
 
 
 def test_utf16_encoded_entity_declaration_is_refused():
-    data = XXE.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>').decode().encode("utf-16")
+    data = (
+        XXE.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>')
+        .decode()
+        .encode("utf-16")
+    )
     with pytest.raises(ParseError):
         parse_bytes(data, fmt="nitf")
 
@@ -91,28 +104,48 @@ def test_relative_external_dtd_as_in_the_fishing_sample(tmp_path):
 @pytest.mark.parametrize(
     ("fmt", "data"),
     [
-        ("nitf", b"<nitf><head/><body><body.head><hedline><hl1>H</hl1></hedline></body.head><body.content>"
-                 b"<p>ok</p>%s</body.content></body></nitf>"),
-        ("newsml-g2", b'<newsItem guid="g" version="1"><contentMeta><headline>H</headline></contentMeta><contentSet>'
-                      b'<inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml">'
-                      b"<body><p>ok</p>%s</body></html></inlineXML></contentSet></newsItem>"),
+        (
+            "nitf",
+            b"<nitf><head/><body><body.head><hedline><hl1>H</hl1></hedline></body.head><body.content>"
+            b"<p>ok</p>%s</body.content></body></nitf>",
+        ),
+        (
+            "newsml-g2",
+            b'<newsItem guid="g" version="1"><contentMeta><headline>H</headline></contentMeta><contentSet>'
+            b'<inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml">'
+            b"<body><p>ok</p>%s</body></html></inlineXML></contentSet></newsItem>",
+        ),
     ],
 )
 def test_script_handlers_and_javascript_urls_are_stripped(fmt, data):
-    evil = (b'<script>alert(1)</script><p onclick="alert(2)" style="color:red">x<a href="javascript:alert(3)">y</a>'
-            b'<iframe src="https://evil.example/"/></p><form action="/x"><input name="q"/></form>'
-            b'<p><img src="x" onerror="alert(4)"/></p>')
+    evil = (
+        b'<script>alert(1)</script><p onclick="alert(2)" style="color:red">x<a href="javascript:alert(3)">y</a>'
+        b'<iframe src="https://evil.example/"/></p><form action="/x"><input name="q"/></form>'
+        b'<p><img src="x" onerror="alert(4)"/></p>'
+    )
     _, (story,) = parse_bytes(data % evil, fmt=fmt)
     body = story.body_html.lower()
-    for bad in ("<script", "alert(1)", "onclick", "style=", "javascript:", "<iframe", "<form", "<input", "onerror"):
+    for bad in (
+        "<script",
+        "alert(1)",
+        "onclick",
+        "style=",
+        "javascript:",
+        "<iframe",
+        "<form",
+        "<input",
+        "onerror",
+    ):
         assert bad not in body, bad
     assert "<p>ok</p>" in body
 
 
 def test_markup_in_plain_fields_is_stripped():
-    data = (b"<nitf><head/><body><body.head><hedline><hl1>Big &lt;script&gt;alert(1)&lt;/script&gt;<b>news</b></hl1>"
-            b'</hedline><abstract><p>An <img src="x" onerror="alert(1)"/> abstract</p></abstract></body.head>'
-            b"<body.content><p>x</p></body.content></body></nitf>")
+    data = (
+        b"<nitf><head/><body><body.head><hedline><hl1>Big &lt;script&gt;alert(1)&lt;/script&gt;<b>news</b></hl1>"
+        b'</hedline><abstract><p>An <img src="x" onerror="alert(1)"/> abstract</p></abstract></body.head>'
+        b"<body.content><p>x</p></body.content></body></nitf>"
+    )
     _, (story,) = parse_bytes(data)
     assert story.headline == "Big news" and story.standfirst == "An abstract"
 

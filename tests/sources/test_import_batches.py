@@ -25,7 +25,13 @@ def ninjs(n, *, headline=None, version=1, keywords=("oil", "Budget"), **extra):
         "type": "text",
         "language": "en",
         "headlines": [{"role": "main", "value": headline if headline is not None else f"Story number {n}"}],
-        "bodies": [{"role": "main", "contenttype": "text/html", "value": f"<p>Paragraph of story {n}, v{version}.</p>"}],
+        "bodies": [
+            {
+                "role": "main",
+                "contenttype": "text/html",
+                "value": f"<p>Paragraph of story {n}, v{version}.</p>",
+            }
+        ],
         "by": "Dana Aziz and Karwan Ali",
         "located": "ERBIL (NR Wire)",
         "keywords": list(keywords),
@@ -53,10 +59,16 @@ def test_a_batch_writes_what_one_story_at_a_time_writes(tmp_path):
         assert article.status == "published" and article.publish_at and article.first_published_at
         assert article.slug.startswith("story-number") and article.language == "en"
         assert [(c.name, c.role) for c in article.credits.order_by("position")] == [
-            ("Dana Aziz", "writer"), ("Karwan Ali", "writer")]
-        assert sorted(article.tags.values_list("name", flat=True)) == sorted(["oil", "Budget", "Ölpreis", "نفط"])
+            ("Dana Aziz", "writer"),
+            ("Karwan Ali", "writer"),
+        ]
+        assert sorted(article.tags.values_list("name", flat=True)) == sorted(
+            ["oil", "Budget", "Ölpreis", "نفط"]
+        )
         revision = article.revisions.get()
-        assert revision.number == 1 and revision.snapshot["tags"] == sorted(["oil", "Budget", "Ölpreis", "نفط"])
+        assert revision.number == 1 and revision.snapshot["tags"] == sorted(
+            ["oil", "Budget", "Ölpreis", "نفط"]
+        )
         assert revision.snapshot["credits"][0] == {"role": "writer", "name": "Dana Aziz", "editor_id": None}
         assert article.audit_entries.get().action == "publish"
         item = article.wire_items.get()
@@ -140,8 +152,15 @@ def test_a_story_that_cannot_be_stored_fails_alone_with_its_file_and_story(tmp_p
                 raise IntegrityError('new row violates check constraint "made_up"')
         return real_one(story, **kwargs)
 
-    monkeypatch.setattr(services, "import_new_stories", lambda batch: real_bulk(batch) if not any(
-        n.story.headline == "Story number 2" for n in batch) else (_ for _ in ()).throw(IntegrityError("bulk")))
+    monkeypatch.setattr(
+        services,
+        "import_new_stories",
+        lambda batch: (
+            real_bulk(batch)
+            if not any(n.story.headline == "Story number 2" for n in batch)
+            else (_ for _ in ()).throw(IntegrityError("bulk"))
+        ),
+    )
     monkeypatch.setattr(services, "import_story", bad_one)
     code, out, err = run(folder, "--source", "NRW")
     assert code == 1 and "created 3, updated 0, unchanged 0, failed 1" in out
@@ -151,13 +170,15 @@ def test_a_story_that_cannot_be_stored_fails_alone_with_its_file_and_story(tmp_p
 
 def test_a_multi_story_file_is_skipped_whole_on_reimport(tmp_path, monkeypatch):
     feed = fixture("rss", "feed.rss").read_text()
-    feed = feed[:feed.index("  <item>\n    <description>An item without")] + "</channel>\n</rss>\n"
+    feed = feed[: feed.index("  <item>\n    <description>An item without")] + "</channel>\n</rss>\n"
     path = tmp_path / "feed.rss"
     path.write_text(feed)
     code, out, _ = run(path, "--source", "NRW")
     assert code == 0 and "created 2, updated 0, unchanged 0, failed 0" in out
     record = ImportedFile.objects.get()
-    assert record.stories == 2 and sorted(record.wire_items) == sorted(WireItem.objects.values_list("pk", flat=True))
+    assert record.stories == 2 and sorted(record.wire_items) == sorted(
+        WireItem.objects.values_list("pk", flat=True)
+    )
     monkeypatch.setattr(importer, "parse_bytes", lambda *a, **k: pytest.fail("an unchanged file was parsed"))
     code, out, _ = run(path, "--source", "NRW")
     assert code == 0 and "created 0, updated 0, unchanged 2, failed 0" in out
@@ -165,7 +186,7 @@ def test_a_multi_story_file_is_skipped_whole_on_reimport(tmp_path, monkeypatch):
 
 def test_a_file_with_unchanged_and_new_stories_is_recorded_with_both(tmp_path):
     feed = fixture("rss", "feed.rss").read_text()
-    feed = feed[:feed.index("  <item>\n    <description>An item without")] + "</channel>\n</rss>\n"
+    feed = feed[: feed.index("  <item>\n    <description>An item without")] + "</channel>\n</rss>\n"
     (tmp_path / "feed.rss").write_text(feed)
     run(tmp_path / "feed.rss", "--source", "NRW")
     longer = feed.replace("</channel>", "<item><title>Third</title><guid>nrw-9</guid></item></channel>")
@@ -219,7 +240,9 @@ def test_dry_run_writes_nothing(tmp_path):
     folder = many(tmp_path / "in", 5)
     code, out, _ = run(folder, "--source", "NRW", "--publish", "--dry-run")
     assert code == 0 and "dry run, nothing written: created 5," in out
-    assert not Article.objects.exists() and not WireItem.objects.exists() and not ImportedFile.objects.exists()
+    assert (
+        not Article.objects.exists() and not WireItem.objects.exists() and not ImportedFile.objects.exists()
+    )
     assert not Revision.objects.exists() and not AuditEntry.objects.exists()
 
 
@@ -343,8 +366,9 @@ def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path
     monkeypatch.setattr(importer._Batcher, "write", write)
     one_by_one = []
     real_story = services.import_story
-    monkeypatch.setattr(services, "import_story", lambda story, **kw: one_by_one.append(story.guid) or real_story(
-        story, **kw))
+    monkeypatch.setattr(
+        services, "import_story", lambda story, **kw: one_by_one.append(story.guid) or real_story(story, **kw)
+    )
     monkeypatch.setattr(importer, "BATCH_FILES", 4)
     folder = many(tmp_path / "in", 13)
     (folder / "0005.json").write_bytes(ninjs(5, headline="x" * 301))
@@ -367,7 +391,16 @@ def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path
 def test_files_under_a_folder_are_those_rglob_gives_in_the_same_order(tmp_path):
     from pathlib import Path
 
-    for name in ["b/2.xml", "b/10.xml", "a.json", "B/x", ".hidden/in.xml", "c/.dot.xml", "c/d/e.txt", "a b/ü.xml"]:
+    for name in [
+        "b/2.xml",
+        "b/10.xml",
+        "a.json",
+        "B/x",
+        ".hidden/in.xml",
+        "c/.dot.xml",
+        "c/d/e.txt",
+        "a b/ü.xml",
+    ]:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x")
@@ -375,6 +408,9 @@ def test_files_under_a_folder_are_those_rglob_gives_in_the_same_order(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path / "c", target_is_directory=True)
     (tmp_path / "file-link").symlink_to(tmp_path / "a.json")
     (tmp_path / "broken").symlink_to(tmp_path / "nowhere")
-    expected = sorted(p for p in Path(tmp_path).rglob("*") if p.is_file() and not any(
-        part.startswith(".") for part in p.relative_to(tmp_path).parts))
+    expected = sorted(
+        p
+        for p in Path(tmp_path).rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(tmp_path).parts)
+    )
     assert importer._files_under(tmp_path) == expected

@@ -99,7 +99,9 @@ def test_editor_change_is_not_overwritten_by_a_new_wire_version(tmp_path, editor
     run(first, "--source", "NR")
     article = Article.objects.get()
     services.update_article(article, user=editor_user, expected_version=article.version, standfirst="Edited")
-    first.write_text("Bridge reopens\n\nTraffic is back.\n\nDUHOK (Newsroom) - The bridge reopened at noon.\n")
+    first.write_text(
+        "Bridge reopens\n\nTraffic is back.\n\nDUHOK (Newsroom) - The bridge reopened at noon.\n"
+    )
     code, out, _ = run(first, "--source", "NR")
     assert code == 0 and "waiting 1" in out
     article.refresh_from_db()
@@ -112,7 +114,9 @@ def test_new_wire_version_updates_untouched_story(tmp_path):
     story = tmp_path / "story.txt"
     story.write_text("Bridge reopens\n\nTraffic is back.\n\nDUHOK (Newsroom) - The bridge reopened.\n")
     run(story, "--source", "NR", "--publish")
-    story.write_text("Bridge reopens\n\nTraffic is back.\n\nDUHOK (Newsroom) - The bridge reopened at noon.\n")
+    story.write_text(
+        "Bridge reopens\n\nTraffic is back.\n\nDUHOK (Newsroom) - The bridge reopened at noon.\n"
+    )
     code, out, _ = run(story, "--source", "NR", "--publish")
     assert code == 0 and "updated 1" in out
     article = Article.objects.get()

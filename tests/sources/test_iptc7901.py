@@ -16,9 +16,14 @@ def test_maps_every_field():
     assert story.headline == "Dokan-Stausee so voll wie seit zehn Jahren nicht"
     assert [(c.name, c.role) for c in story.credits] == [("Dana Aziz", "writer"), ("Karwan Ali", "writer")]
     assert story.language == "de"  # a "Von" byline
-    assert story.standfirst == "Nach einem schneereichen Winter steigt der Pegel. Ingenieure warnen vor Hochwasser."
+    assert (
+        story.standfirst
+        == "Nach einem schneereichen Winter steigt der Pegel. Ingenieure warnen vor Hochwasser."
+    )
     assert (story.dateline_place, story.dateline_outlet) == ("Sulaimani", "nrw")
-    assert story.body_html.startswith("<p>Der Dokan-Stausee hat am Montag den höchsten Stand seit zehn Jahren")
+    assert story.body_html.startswith(
+        "<p>Der Dokan-Stausee hat am Montag den höchsten Stand seit zehn Jahren"
+    )
     assert "<h2>Überlauf bleibt vorerst geschlossen</h2>" in story.body_html
     assert story.keywords == ["Umwelt", "Irak", "Kurdistan", "Wasser"]
     assert story.subjects == ["iptc7901-category:vm"] and story.urgency == 3 and story.version == 1
@@ -81,6 +86,8 @@ def test_an_unclosed_parenthesis_is_linear_and_a_long_heading_is_refused():
 
 
 def test_a_huge_lead_number_is_not_a_crash():
-    data = ("\x01nrw0001 3 vm 120  nrw 0001\n\x02" + "9" * 5000 + "ST LEAD\nHeadline =\n\nBody text.\n\x03").encode()
+    data = (
+        "\x01nrw0001 3 vm 120  nrw 0001\n\x02" + "9" * 5000 + "ST LEAD\nHeadline =\n\nBody text.\n\x03"
+    ).encode()
     _, (story,) = parse_bytes(data)
     assert story.headline.startswith("9999") or story.headline == "Headline"  # read as text, never a crash

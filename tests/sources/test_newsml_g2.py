@@ -40,7 +40,10 @@ def test_news_message_with_prefixed_namespaces_and_several_items():
     assert first.headline == "First item: XHTML body"
     assert first.body_html == "<p>The first paragraph.</p> <p>Second paragraph.</p>"
     assert (first.dateline_place, first.dateline_outlet) == ("BAGHDAD", "NR Wire")
-    assert [(c.name, c.role) for c in first.credits] == [("Lina Haddad", "reporting"), ("Ava Homa", "editing")]
+    assert [(c.name, c.role) for c in first.credits] == [
+        ("Lina Haddad", "reporting"),
+        ("Ava Homa", "editing"),
+    ]
     assert first.standfirst == ""  # a caption description is not a standfirst
     assert first.embargo_until == datetime(2099, 5, 1, 10, 0, tzinfo=UTC)
     assert first.version == 5 and first.urgency == 1 and first.source_code == "nrwire.test"
@@ -61,11 +64,17 @@ def test_one_bad_item_does_not_stop_the_others():
     code, out, err = run(fixture("newsml-g2", "message-prefixed.xml"), "--publish")
     assert code == 1
     assert "created 2, updated 0, unchanged 0, failed 1" in out
-    assert "message-prefixed.xml: line" in err and "tag:nrwire.test,2025:three" in err and "field headline" in err
+    assert (
+        "message-prefixed.xml: line" in err
+        and "tag:nrwire.test,2025:three" in err
+        and "field headline" in err
+    )
     assert Article.objects.count() == 2 and WireItem.objects.count() == 2
     embargoed = Article.objects.get(wire_guid="tag:nrwire.test,2025:one")
     assert embargoed.status == "published" and embargoed.embargo_until is not None
-    assert list(Article.objects.published().values_list("wire_guid", flat=True)) == ["tag:nrwire.test,2025:two"]
+    assert list(Article.objects.published().values_list("wire_guid", flat=True)) == [
+        "tag:nrwire.test,2025:two"
+    ]
 
 
 @pytest.mark.django_db

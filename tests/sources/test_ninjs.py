@@ -30,7 +30,10 @@ def test_ninjs_1_superdesk_flavour():
     assert story.guid == "sd-123" and story.version == 2 and story.status == "canceled"
     assert story.standfirst == "Brewers adapt."
     assert "iframe" not in story.body_html and "javascript:" not in story.body_html
-    assert [(c.name, c.role) for c in story.credits] == [("Aaron J. Staples", "writer"), ("Josh Pitt", "editing")]
+    assert [(c.name, c.role) for c in story.credits] == [
+        ("Aaron J. Staples", "writer"),
+        ("Josh Pitt", "editing"),
+    ]
     assert story.urgency == 5 and story.subjects == ["global warming"] and story.source_code == "360info"
     assert story.version_at == datetime(2022, 6, 26, 23, 54, 25, tzinfo=UTC)
 

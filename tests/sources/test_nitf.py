@@ -24,7 +24,10 @@ def test_full_namespaced_story_maps_every_field():
     assert story.slugline == "erbil-bridge" and story.source_code == "NRW"
     assert (story.dateline_place, story.dateline_outlet) == ("Erbil, Kurdistan Region", "Newsroom Wire")
     assert [(c.name, c.role) for c in story.credits] == [
-        ("Sara Mohammed", "writer"), ("Karwan Ali", "writer"), ("Dana Aziz", "reporting"), ("Ava Homa", "editing"),
+        ("Sara Mohammed", "writer"),
+        ("Karwan Ali", "writer"),
+        ("Dana Aziz", "reporting"),
+        ("Ava Homa", "editing"),
     ]
     assert story.status == "usable" and story.embargo_until is None
 
@@ -62,7 +65,11 @@ def test_embargoed_uses_date_release():
 
 
 def test_embargoed_without_a_release_time_is_withheld():
-    data = fixture("nitf", "embargoed.xml").read_bytes().replace(b'<date.release norm="2099-01-01T06:00:00+00:00"/>', b"")
+    data = (
+        fixture("nitf", "embargoed.xml")
+        .read_bytes()
+        .replace(b'<date.release norm="2099-01-01T06:00:00+00:00"/>', b"")
+    )
     (story,) = parse_bytes_nitf(data)
     assert story.status == "withheld" and story.embargo_until is None
 
@@ -104,7 +111,10 @@ def test_import_creates_the_article_with_its_fields():
     assert article.editor_note == "Corrects the vote count in paragraph 2."
     assert sorted(article.tags.values_list("name", flat=True)) == ["Erbil", "bridges"]
     assert list(article.credits.values_list("name", "role")) == [
-        ("Sara Mohammed", "writer"), ("Karwan Ali", "writer"), ("Dana Aziz", "reporting"), ("Ava Homa", "editing"),
+        ("Sara Mohammed", "writer"),
+        ("Karwan Ali", "writer"),
+        ("Dana Aziz", "reporting"),
+        ("Ava Homa", "editing"),
     ]
     assert WireItem.objects.get().version == 3
 

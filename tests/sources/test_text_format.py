@@ -89,8 +89,10 @@ def test_detects_text_not_xml_or_json():
     "line, expected",
     [
         ("Editing by Ava Homa", [("Ava Homa", "editing")]),
-        ("(Reporting by A B and C D; Editing by E F)", [("A B", "reporting"), ("C D", "reporting"),
-                                                        ("E F", "editing")]),
+        (
+            "(Reporting by A B and C D; Editing by E F)",
+            [("A B", "reporting"), ("C D", "reporting"), ("E F", "editing")],
+        ),
         ("Additional reporting by Jane Roe", [("Jane Roe", "additional")]),
         ("The editing by committee was slow", None),
     ],

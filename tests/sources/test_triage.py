@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def waiting(editor_user):
     run(fixture("newsml-g2", "item-v1.xml"), "--publish")
     article = Article.objects.get()
-    article_services.update_article(article, user=editor_user, standfirst="The editor's standfirst.",
-                                    expected_version=article.version)
+    article_services.update_article(
+        article, user=editor_user, standfirst="The editor's standfirst.", expected_version=article.version
+    )
     run(fixture("newsml-g2", "item-v2.xml"))
     article = Article.objects.get()
     assert article.wire_update_waiting
@@ -39,8 +40,12 @@ def test_accept_applies_the_agency_version(waiting, wire_editor, tmp_path):
     item = WireItem.objects.get(version=2)
     assert item.outcome == "accepted" and item.article_version == article.version
     # and the next agency version applies directly again
-    v3 = fixture("newsml-g2", "item-v2.xml").read_bytes().replace(b'version="2"', b'version="3"').replace(
-        b"three spillways", b"all spillways")
+    v3 = (
+        fixture("newsml-g2", "item-v2.xml")
+        .read_bytes()
+        .replace(b'version="2"', b'version="3"')
+        .replace(b"three spillways", b"all spillways")
+    )
     path = tmp_path / "v3.xml"
     path.write_bytes(v3)
     code, out, _ = run(path)
@@ -71,8 +76,12 @@ def test_accept_checks_the_version_of_the_locked_row_not_the_callers_copy(waitin
     """The triage screen was built from ``waiting``; an editor saves meanwhile. Accepting with the
     version the screen saw must be refused, not overwrite the editor's save."""
     seen = Article.objects.get(pk=waiting.pk)
-    article_services.update_article(Article.objects.get(pk=waiting.pk), user=editor_user,
-                                    standfirst="Saved meanwhile.", expected_version=waiting.version)
+    article_services.update_article(
+        Article.objects.get(pk=waiting.pk),
+        user=editor_user,
+        standfirst="Saved meanwhile.",
+        expected_version=waiting.version,
+    )
     with pytest.raises(article_services.StaleVersion):
         services.accept_wire_update(seen, user=wire_editor, expected_version=seen.version)
     article = Article.objects.get()
@@ -130,6 +139,6 @@ def test_admin_screen_sanitises_stored_html_again(client, waiting, wire_editor):
     client.force_login(wire_editor)
     page = client.get(reverse("admin:sources_wire_triage", args=[waiting.pk])).content.decode()
     start = page.index("wire-triage")
-    table = page[start:page.index("</table>", start)]
+    table = page[start : page.index("</table>", start)]
     assert table.count("kept text") == 3
     assert "<script" not in table and "onclick" not in table and "<iframe" not in table

@@ -29,7 +29,8 @@ def test_newer_version_updates_the_story():
     article = Article.objects.get()
     assert "three spillways" in article.body and not article.wire_update_waiting
     assert list(WireItem.objects.order_by("version").values_list("version", "outcome")) == [
-        (1, "created"), (2, "updated"),
+        (1, "created"),
+        (2, "updated"),
     ]
     assert article.status == "published"
 
@@ -37,8 +38,9 @@ def test_newer_version_updates_the_story():
 def test_editor_change_in_between_makes_the_update_wait(editor_user):
     run(V1, "--publish")
     article = Article.objects.get()
-    article_services.update_article(article, user=editor_user, standfirst="An editor's standfirst.",
-                                    expected_version=article.version)
+    article_services.update_article(
+        article, user=editor_user, standfirst="An editor's standfirst.", expected_version=article.version
+    )
     code, out, _ = run(V2)
     assert code == 0 and "waiting 1" in out
     article = Article.objects.get()
@@ -112,7 +114,9 @@ def test_feed_entry_without_version_is_versioned_by_content(tmp_path):
     (tmp_path / "a.atom").write_bytes(feed)
     run(tmp_path / "a.atom")
     (tmp_path / "a.atom").write_bytes(
-        feed.replace(b"Der Damm ist voll.", b"Der Damm ist randvoll.").replace(b"09:30:00+01:00", b"10:30:00+01:00")
+        feed.replace(b"Der Damm ist voll.", b"Der Damm ist randvoll.").replace(
+            b"09:30:00+01:00", b"10:30:00+01:00"
+        )
     )
     code, out, _ = run(tmp_path / "a.atom")
     assert code == 0 and "updated 1" in out
@@ -132,8 +136,9 @@ def test_publishing_is_not_an_editors_change_but_an_edit_is(editor_user, tmp_pat
     assert "three spillways" in article.body and not article.wire_update_waiting
     assert article.status == "published"
     assert WireItem.objects.get(version=2).article_checksum == services.article_wire_checksum(article)
-    article_services.update_article(article, user=editor_user, standfirst="An editor's standfirst.",
-                                    expected_version=article.version)
+    article_services.update_article(
+        article, user=editor_user, standfirst="An editor's standfirst.", expected_version=article.version
+    )
     v3 = V2.read_bytes().replace(b'version="2"', b'version="3"').replace(b"three spillways", b"all spillways")
     (tmp_path / "v3.xml").write_bytes(v3)
     code, out, _ = run(tmp_path / "v3.xml")
@@ -156,7 +161,8 @@ def test_unchanged_reimport_costs_one_query_a_file(tmp_path, django_assert_max_n
     transaction or lock per story (the import speed of a re-sent folder)."""
     for number in (1, 2, 3):
         (tmp_path / f"{number}.xml").write_bytes(
-            V1.read_bytes().replace(b"urn:newsml:nrwire.test:2025:dam", f"urn:test:{number}".encode()))
+            V1.read_bytes().replace(b"urn:newsml:nrwire.test:2025:dam", f"urn:test:{number}".encode())
+        )
     assert run(tmp_path, "--source", "NRW")[0] == 0
     with django_assert_max_num_queries(1 + 3):  # the source, then one a file
         code, out, _ = run(tmp_path, "--source", "NRW")

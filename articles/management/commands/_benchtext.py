@@ -10,7 +10,9 @@ import random
 
 EN_STOPWORDS = "the of and to in a on for with was is that by at from as said".split()
 
-EN_WORDS = EN_STOPWORDS + """
+EN_WORDS = (
+    EN_STOPWORDS
+    + """
 government minister parliament president election vote coalition opposition budget salary salaries oil gas
 pipeline export revenue dinar dollar market price prices inflation bank loan investment company companies
 trade border crossing customs farmers harvest wheat water river dam drought rain snow flood flooding heat
@@ -31,12 +33,21 @@ rejected signed launched opened closed reached increased decreased rose fell dro
 first second third last largest smallest major minor local national international regional federal
 economic political social public private annual monthly weekly daily early late recent former current
 """.split()
+)
 
 EN_PLACES = [
-    ("ERBIL, Kurdistan Region", "Kurdistan 24"), ("SULAIMANI, Kurdistan Region", "Kurdistan 24"),
-    ("DUHOK, Kurdistan Region", "Kurdistan 24"), ("BAGHDAD", "AFP"), ("KIRKUK", "Reuters"),
-    ("MOSUL", "AFP"), ("DAMASCUS", "Reuters"), ("ANKARA", "AFP"), ("TEHRAN", "Reuters"),
-    ("WASHINGTON", "AFP"), ("BRUSSELS", "Reuters"), ("HALABJA, Kurdistan Region", "Kurdistan 24"),
+    ("ERBIL, Kurdistan Region", "Kurdistan 24"),
+    ("SULAIMANI, Kurdistan Region", "Kurdistan 24"),
+    ("DUHOK, Kurdistan Region", "Kurdistan 24"),
+    ("BAGHDAD", "AFP"),
+    ("KIRKUK", "Reuters"),
+    ("MOSUL", "AFP"),
+    ("DAMASCUS", "Reuters"),
+    ("ANKARA", "AFP"),
+    ("TEHRAN", "Reuters"),
+    ("WASHINGTON", "AFP"),
+    ("BRUSSELS", "Reuters"),
+    ("HALABJA, Kurdistan Region", "Kurdistan 24"),
 ]
 
 EN_NAMES = """
@@ -53,7 +64,12 @@ CKB_WORDS = """
 ژینگە کار قوتابیان مامۆستایان دادگا یاسا گەندەڵی لیژنە پارێزگا ئەنجومەن بەرپرس بەرپرسان لێدوان
 """.split()
 
-CKB_PLACES = [("هەولێر", "کوردستان24"), ("سلێمانی", "کوردستان24"), ("دهۆک", "کوردستان24"), ("کەرکووک", "کوردستان24")]
+CKB_PLACES = [
+    ("هەولێر", "کوردستان24"),
+    ("سلێمانی", "کوردستان24"),
+    ("دهۆک", "کوردستان24"),
+    ("کەرکووک", "کوردستان24"),
+]
 
 CKB_NAMES = "ڕێبین کاروان شیلان دیلان هاوڕێ ئاراس سۆران چیمەن نیان هێرۆ بەختیار ژیلوان".split()
 
@@ -66,7 +82,12 @@ AR_WORDS = """
 المحكمة القانون الفساد اللجنة المسؤولين تصريح
 """.split()
 
-AR_PLACES = [("أربيل", "كوردستان24"), ("بغداد", "فرانس برس"), ("السليمانية", "كوردستان24"), ("الموصل", "رويترز")]
+AR_PLACES = [
+    ("أربيل", "كوردستان24"),
+    ("بغداد", "فرانس برس"),
+    ("السليمانية", "كوردستان24"),
+    ("الموصل", "رويترز"),
+]
 
 AR_NAMES = "أحمد سارة كريم عمر علي حسن فاطمة يوسف مريم خالد ليلى إبراهيم".split()
 
@@ -81,8 +102,10 @@ def _rare_words(syllables: list[str], count: int, seed: str) -> list[str]:
     return list(words)
 
 
-_LATIN_SYLLABLES = "ba be bi bo ka ke ki ko ra re ri ro sa se si so ta te ti to la le li lo ma me mi mo na ne ni no \
+_LATIN_SYLLABLES = (
+    "ba be bi bo ka ke ki ko ra re ri ro sa se si so ta te ti to la le li lo ma me mi mo na ne ni no \
 dar zan kur han mir sor sha zer van dil hev ros gul".split()
+)
 _ARABIC_SYLLABLES = "با بە را رە سا سە کا کە لا لە ما مە نا نە دا دە زا زە شا شە گو ڕۆ هە وا یا".split()
 RARE_COUNT = 20_000
 
@@ -113,9 +136,16 @@ VOCABULARY = {
 }
 
 SECTIONS = [
-    ("Kurdistan", "kurdistan"), ("Iraq", "iraq"), ("Middle East", "middle-east"), ("World", "world"),
-    ("Business", "business"), ("Sport", "sport"), ("Culture", "culture"), ("Science", "science"),
-    ("Health", "health"), ("Opinion", "opinion"),
+    ("Kurdistan", "kurdistan"),
+    ("Iraq", "iraq"),
+    ("Middle East", "middle-east"),
+    ("World", "world"),
+    ("Business", "business"),
+    ("Sport", "sport"),
+    ("Culture", "culture"),
+    ("Science", "science"),
+    ("Health", "health"),
+    ("Opinion", "opinion"),
 ]
 
 

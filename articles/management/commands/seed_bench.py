@@ -44,6 +44,7 @@ BENCH_SOURCES = [
 
 # --- COPY ----------------------------------------------------------------------------------------
 
+
 def _copy_value(value) -> str:
     if value is None:
         return r"\N"
@@ -56,7 +57,9 @@ def _copy_value(value) -> str:
     if isinstance(value, dict):
         value = json.dumps(value)
     elif isinstance(value, list):
-        value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value) + "}"
+        value = (
+            "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value) + "}"
+        )
     elif not isinstance(value, str):
         return str(value)
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
@@ -72,7 +75,8 @@ def copy_rows(model: type[models.Model], rows: list[dict], *, with_pk: bool) -> 
     if not rows:
         return
     fields = [
-        f for f in model._meta.concrete_fields
+        f
+        for f in model._meta.concrete_fields
         if not getattr(f, "generated", False) and (with_pk or not f.primary_key)
     ]
     blank = model()
@@ -101,6 +105,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 # --- Reference data ------------------------------------------------------------------------------
+
 
 def _tiny_image() -> None:
     """One shared 4x3 PNG under MEDIA_ROOT that every seeded Image record points at."""
@@ -138,12 +143,19 @@ def reference_data(rng: random.Random) -> dict:
         editors = []
         for i in range(N_EDITORS):
             language = "en" if i % 3 else rng.choice(["ckb", "ar"])
-            editors.append(Editor(
-                display_name=text.person(rng, language), slug=f"bench-{i}", job_title="Reporter",
-                bio=text.standfirst(rng, language), languages=[language],
-            ))
+            editors.append(
+                Editor(
+                    display_name=text.person(rng, language),
+                    slug=f"bench-{i}",
+                    job_title="Reporter",
+                    bio=text.standfirst(rng, language),
+                    languages=[language],
+                )
+            )
         Editor.objects.bulk_create(editors, ignore_conflicts=True)
-    editors = list(Editor.objects.filter(slug__startswith="bench-").order_by("pk").values_list("pk", flat=True))
+    editors = list(
+        Editor.objects.filter(slug__startswith="bench-").order_by("pk").values_list("pk", flat=True)
+    )
 
     sources = []
     for name, code, kind, credit in BENCH_SOURCES:
@@ -157,8 +169,15 @@ def reference_data(rng: random.Random) -> dict:
     if have < N_IMAGES:
         now = timezone.now()
         Image.objects.bulk_create(
-            Image(file=IMAGE_NAME, width=4, height=3, caption=text.standfirst(rng, "en")[:200],
-                  credit="Bench", alt_text=f"Bench picture {i}", uploaded_at=now)
+            Image(
+                file=IMAGE_NAME,
+                width=4,
+                height=3,
+                caption=text.standfirst(rng, "en")[:200],
+                credit="Bench",
+                alt_text=f"Bench picture {i}",
+                uploaded_at=now,
+            )
             for i in range(have, N_IMAGES)
         )
     images = list(Image.objects.filter(file=IMAGE_NAME).order_by("pk").values_list("pk", flat=True))
@@ -166,6 +185,7 @@ def reference_data(rng: random.Random) -> dict:
 
 
 # --- Stories -------------------------------------------------------------------------------------
+
 
 def _status(rng: random.Random) -> str:
     r = rng.random()
@@ -189,8 +209,13 @@ def story_rows(rng: random.Random, ids: list[int], ref: dict, now: dt.datetime):
     """Rows for Article, ArticleCredit, the tag table and Correction, for the given article ids."""
     articles, credits, article_tags, corrections = [], [], [], []
     span = 3 * 365 * 86400  # three years back
-    roles_extra = [CreditRole.REPORTING, CreditRole.EDITING, CreditRole.EDITING, CreditRole.PHOTO,
-                   CreditRole.ADDITIONAL]
+    roles_extra = [
+        CreditRole.REPORTING,
+        CreditRole.EDITING,
+        CreditRole.EDITING,
+        CreditRole.PHOTO,
+        CreditRole.ADDITIONAL,
+    ]
     for article_id in ids:
         language = text.pick_language(rng)
         status = _status(rng)
@@ -204,41 +229,49 @@ def story_rows(rng: random.Random, ids: list[int], ref: dict, now: dt.datetime):
                 embargo_until = now + dt.timedelta(hours=rng.randint(1, 24))
         elif status in (Status.DRAFT, Status.IN_REVIEW) and rng.random() < 0.7:
             publish_at = None
-        first_published = publish_at if status in (Status.PUBLISHED, Status.UNPUBLISHED, Status.KILLED) else None
+        first_published = (
+            publish_at if status in (Status.PUBLISHED, Status.UNPUBLISHED, Status.KILLED) else None
+        )
         updated_at = None
         if first_published is not None:
-            updated_at = publish_at + dt.timedelta(minutes=rng.randint(0, 600)) if rng.random() < 0.3 else publish_at
+            updated_at = (
+                publish_at + dt.timedelta(minutes=rng.randint(0, 600)) if rng.random() < 0.3 else publish_at
+            )
         headline = text.headline(rng, language)
         paras = text.paragraphs(rng, language)
         place, outlet = text.dateline(rng, language)
         source_index = rng.randrange(len(ref["sources"]) + 2)  # some stories have no source
         source_id = ref["sources"][source_index] if source_index < len(ref["sources"]) else None
         modified_at = (updated_at or publish_at or now) if rng.random() < 0.9 else now
-        articles.append({
-            "id": article_id,
-            "headline": headline,
-            "slug": slugify(headline, allow_unicode=True)[:200].strip("-") or "story",
-            "kicker": rng.choice(["", "", "", "Analysis", "Live", "Exclusive"]) if language == "en" else "",
-            "standfirst": text.standfirst(rng, language),
-            "body": text.body_html(paras),
-            "dateline_place": place,
-            "dateline_outlet": outlet,
-            "language": language,
-            "section_id": ref["sections"][_zipf_index(rng, len(ref["sections"]))],
-            "source_id": source_id,
-            "wire_guid": f"bench:{article_id}" if source_id else "",
-            "urgency": rng.randint(1, 8) if source_id else None,
-            "status": status,
-            "publish_at": publish_at,
-            "first_published_at": first_published,
-            "updated_at": updated_at,
-            "embargo_until": embargo_until,
-            "withdrawn_reason": "Withdrawn by the agency" if status == Status.KILLED else "",
-            "lead_image_id": rng.choice(ref["images"]) if rng.random() < 0.6 else None,
-            "version": rng.randint(1, 4),
-            "created_at": (publish_at or now) - dt.timedelta(minutes=rng.randint(5, 300)),
-            "modified_at": modified_at,
-        })
+        articles.append(
+            {
+                "id": article_id,
+                "headline": headline,
+                "slug": slugify(headline, allow_unicode=True)[:200].strip("-") or "story",
+                "kicker": rng.choice(["", "", "", "Analysis", "Live", "Exclusive"])
+                if language == "en"
+                else "",
+                "standfirst": text.standfirst(rng, language),
+                "body": text.body_html(paras),
+                "dateline_place": place,
+                "dateline_outlet": outlet,
+                "language": language,
+                "section_id": ref["sections"][_zipf_index(rng, len(ref["sections"]))],
+                "source_id": source_id,
+                "wire_guid": f"bench:{article_id}" if source_id else "",
+                "urgency": rng.randint(1, 8) if source_id else None,
+                "status": status,
+                "publish_at": publish_at,
+                "first_published_at": first_published,
+                "updated_at": updated_at,
+                "embargo_until": embargo_until,
+                "withdrawn_reason": "Withdrawn by the agency" if status == Status.KILLED else "",
+                "lead_image_id": rng.choice(ref["images"]) if rng.random() < 0.6 else None,
+                "version": rng.randint(1, 4),
+                "created_at": (publish_at or now) - dt.timedelta(minutes=rng.randint(5, 300)),
+                "modified_at": modified_at,
+            }
+        )
 
         people = [(CreditRole.WRITER, None)]
         people += [(rng.choice(roles_extra), None) for _ in range(rng.choice([0, 1, 1, 2]))]
@@ -246,21 +279,39 @@ def story_rows(rng: random.Random, ids: list[int], ref: dict, now: dt.datetime):
             people.append((CreditRole.TRANSLATION, None))
         for position, (role, _) in enumerate(people):
             if rng.random() < 0.6:
-                credits.append({"article_id": article_id, "position": position, "role": role,
-                                "editor_id": rng.choice(ref["editors"]), "name": ""})
+                credits.append(
+                    {
+                        "article_id": article_id,
+                        "position": position,
+                        "role": role,
+                        "editor_id": rng.choice(ref["editors"]),
+                        "name": "",
+                    }
+                )
             else:
-                credits.append({"article_id": article_id, "position": position, "role": role,
-                                "editor_id": None, "name": text.person(rng, language)})
+                credits.append(
+                    {
+                        "article_id": article_id,
+                        "position": position,
+                        "role": role,
+                        "editor_id": None,
+                        "name": text.person(rng, language),
+                    }
+                )
 
         chosen = {ref["tags"][_zipf_index(rng, len(ref["tags"]))] for _ in range(rng.randint(0, 4))}
         article_tags.extend({"article_id": article_id, "tag_id": tag_id} for tag_id in sorted(chosen))
 
         if first_published is not None and article_id % 33 == 0:  # about 3 %, and every batch has some
             kind = rng.choice(list(Correction.Kind.values))
-            corrections.append({
-                "article_id": article_id, "kind": kind, "text": text.standfirst(rng, language),
-                "created_at": (first_published + dt.timedelta(hours=rng.randint(1, 48))),
-            })
+            corrections.append(
+                {
+                    "article_id": article_id,
+                    "kind": kind,
+                    "text": text.standfirst(rng, language),
+                    "created_at": (first_published + dt.timedelta(hours=rng.randint(1, 48))),
+                }
+            )
     return articles, credits, article_tags, corrections
 
 
@@ -268,7 +319,9 @@ class Command(BaseCommand):
     help = "Top the database up to N realistic stories (sections, tags, credits, en/ckb/ar, corrections, images)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--stories", type=int, default=100_000, help="total stories wanted (default 100000)")
+        parser.add_argument(
+            "--stories", type=int, default=100_000, help="total stories wanted (default 100000)"
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument("--batch", type=int, default=5000, help="stories per COPY batch (default 5000)")
         parser.add_argument("--jobs", type=int, default=2, help="batches written at once (default 2)")
@@ -323,12 +376,23 @@ class Command(BaseCommand):
             results = [run_batch(index) for index in range(len(sizes))]
         done, n_credits, n_tags, n_corrections = (sum(column) for column in zip(*results, strict=True))
         with connection.cursor() as cursor:
-            for model in (Article, ArticleCredit, Article.tags.through, Correction, Tag, Section, Image, Editor):
+            for model in (
+                Article,
+                ArticleCredit,
+                Article.tags.through,
+                Correction,
+                Tag,
+                Section,
+                Image,
+                Editor,
+            ):
                 table = connection.ops.quote_name(model._meta.db_table)
                 # VACUUM as autovacuum would (it may be off): flushes the GIN indexes' pending lists, which
                 # every search would otherwise scan, and marks pages all-visible for index-only scans.
                 # Not possible inside a transaction (the tests'): there, statistics only.
-                cursor.execute(f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {table}")
+                cursor.execute(
+                    f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {table}"
+                )
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Added {done} stories ({n_credits} credits, {n_tags} tag links, "

@@ -26,30 +26,47 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", metavar="PATH", help="a file, a folder (recursive) or - for stdin")
+        parser.add_argument(
+            "paths", nargs="*", metavar="PATH", help="a file, a folder (recursive) or - for stdin"
+        )
         parser.add_argument("--source", dest="source", metavar="CODE", help="the Source's code, e.g. AFP")
         parser.add_argument("--format", dest="fmt", default="auto", choices=["auto", *registered_formats()])
         parser.add_argument("--language", metavar="CODE", help="language where the file does not say")
         parser.add_argument("--publish", action="store_true", help="publish at once (an embargo still holds)")
         parser.add_argument("--dry-run", action="store_true", help="parse and report; write nothing")
-        parser.add_argument("--watch", metavar="FOLDER",
-                            help="poll a drop folder; move each file to done/ or failed/ (with NAME.error.txt)")
+        parser.add_argument(
+            "--watch",
+            metavar="FOLDER",
+            help="poll a drop folder; move each file to done/ or failed/ (with NAME.error.txt)",
+        )
         parser.add_argument("--once", action="store_true", help="with --watch: one pass, then exit")
-        parser.add_argument("--interval", type=float, default=5.0, metavar="SECONDS",
-                            help="with --watch: seconds between passes (default 5)")
-        parser.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
-                            help="with --watch: a file must be unchanged this long before it is read (default 2)")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=5.0,
+            metavar="SECONDS",
+            help="with --watch: seconds between passes (default 5)",
+        )
+        parser.add_argument(
+            "--settle",
+            type=float,
+            default=2.0,
+            metavar="SECONDS",
+            help="with --watch: a file must be unchanged this long before it is read (default 2)",
+        )
 
     def handle(self, *args, paths, source, fmt, language, publish, dry_run, **options):
         folder = options.get("watch")
         if folder and paths:
             raise CommandError("give PATHs or --watch FOLDER, not both", returncode=2)
         if not folder and not paths:
-            raise CommandError("nothing to import: give PATH (a file, a folder or -) or --watch FOLDER",
-                               returncode=2)
+            raise CommandError(
+                "nothing to import: give PATH (a file, a folder or -) or --watch FOLDER", returncode=2
+            )
         if folder and dry_run:
-            raise CommandError("--dry-run cannot be used with --watch (it would move files it did not import)",
-                               returncode=2)
+            raise CommandError(
+                "--dry-run cannot be used with --watch (it would move files it did not import)", returncode=2
+            )
         if (options.get("once") or options.get("interval") != 5.0) and not folder:
             raise CommandError("--once and --interval go with --watch FOLDER", returncode=2)
         if options["interval"] <= 0 or options["settle"] < 0:
@@ -68,11 +85,24 @@ class Command(BaseCommand):
 
         try:
             if folder:
-                report = self._watch(folder, source=source, fmt=fmt, language=language, publish=publish,
-                                     progress=progress, show_progress=show_progress, **options)
+                report = self._watch(
+                    folder,
+                    source=source,
+                    fmt=fmt,
+                    language=language,
+                    publish=publish,
+                    progress=progress,
+                    show_progress=show_progress,
+                    **options,
+                )
             else:
                 report = import_paths(
-                    paths, source_code=source, fmt=fmt, language=language, publish=publish, dry_run=dry_run,
+                    paths,
+                    source_code=source,
+                    fmt=fmt,
+                    language=language,
+                    publish=publish,
+                    dry_run=dry_run,
                     progress=progress,
                 )
         except UnknownSourceCode as exc:
@@ -101,9 +131,9 @@ class Command(BaseCommand):
             # While watching, say what each pass did as it happens.
             if show_progress:
                 sys.stderr.write("\n")
-            for notice in report.notices[printed["notices"]:]:
+            for notice in report.notices[printed["notices"] :]:
                 self.stdout.write(notice)
-            for error in report.errors[printed["errors"]:]:
+            for error in report.errors[printed["errors"] :]:
                 self.stderr.write(f"error: {error}")
             printed.update(notices=len(report.notices), errors=len(report.errors))
             self.stdout.write(f"so far: {report.summary()}")
@@ -111,7 +141,14 @@ class Command(BaseCommand):
         if not once:
             self.stdout.write(f"Watching {folder} every {options['interval']:g}s (Ctrl-C to stop) …")
         return watch(
-            folder, source_code=source, fmt=fmt, language=language, publish=publish, once=once,
-            interval=options["interval"], settle=options["settle"], progress=progress,
+            folder,
+            source_code=source,
+            fmt=fmt,
+            language=language,
+            publish=publish,
+            once=once,
+            interval=options["interval"],
+            settle=options["settle"],
+            progress=progress,
             on_pass=None if once else on_pass,
         )
