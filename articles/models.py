@@ -33,7 +33,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reverse("public:section", kwargs={"slug": self.slug})
 
 
 class Tag(models.Model):
@@ -47,7 +47,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return reverse("public:tag", kwargs={"slug": self.slug})
 
 
 class Image(models.Model):
@@ -263,7 +263,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("articles:story", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+        return reverse("public:story", kwargs={"pk": self.pk, "slug": self.slug or "-"})
 
     @property
     def direction(self):

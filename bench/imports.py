@@ -35,7 +35,7 @@ FORMATS = ("nitf", "ninjs")
 
 
 def _story(rng: random.Random, index: int) -> dict:
-    from articles.management.commands import _benchtext as text
+    from bench.management.commands import _benchtext as text
 
     language = text.pick_language(rng)
     paras = text.paragraphs(rng, language, 4, 7)

@@ -19,7 +19,7 @@ PAGE_SIZE = 20
 
 
 def queries(count: int = 200) -> list[str]:
-    from articles.management.commands import _benchtext as text
+    from bench.management.commands import _benchtext as text
 
     rng = random.Random("bench-search")  # noqa: S311
     en_common = [w for w in text.EN_WORDS if w not in text.EN_STOPWORDS]
@@ -67,7 +67,7 @@ def search_function():
 
 def measure(run, qs: list[str]) -> tuple[list[float], list[float], int]:
     try:  # the view's paginator (its count reads at most 1,000 ids)
-        from articles.views import CappedPaginator as Paginator
+        from public.views import CappedPaginator as Paginator
     except ImportError:
         from django.core.paginator import Paginator
 

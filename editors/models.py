@@ -34,4 +34,4 @@ class Editor(models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse("public:author", kwargs={"slug": self.slug})

@@ -41,9 +41,14 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # The project's apps, lowest layer first: editors <- articles (domain) <- sources (ingest)
+    # <- public (site) <- desk; bench holds the benchmarks' commands.
     "editors",
     "articles",
     "sources",
+    "public",
+    "desk",
+    "bench",
     "django_prose_editor",
 ]
 
@@ -73,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "public.context_processors.site",
             ],
         },
     },

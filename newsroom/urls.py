@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from articles.preview import shared_preview
+from public.preview import shared_preview
 
 admin.site.site_header = f"{settings.SITE_NAME} desk"
 admin.site.site_title = f"{settings.SITE_NAME} desk"
@@ -11,7 +11,7 @@ admin.site.index_title = "Stories, sources and staff"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("preview/<str:token>/", shared_preview, name="preview"),
-    path("", include("articles.urls")),
+    path("", include("public.urls")),
 ]
 
 if settings.DEBUG:

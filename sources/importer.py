@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
 
-from articles.cache import coalesced_purges
+from articles import signals
 from sources import services
 from sources.models import ImportedFile
 from sources.wire import ParseError, detect_format, parse_bytes
@@ -366,7 +366,7 @@ class _Batcher:
         and fill in each file's report."""
         files, stories, todo, new, others = planned
         if todo:
-            with coalesced_purges():
+            with signals.batch():
                 self._store(stories, todo, new, others)
         for file in files:
             for st in file.stories:

@@ -62,7 +62,7 @@ def _empty_page_cache():
     """The public page cache (locmem) lives as long as the process: start every test without it."""
     from django.core.cache import cache
 
-    from articles import cache as page_cache
+    from public.caching import purging as page_cache
 
     cache.clear()
     # Every test starts on an empty database, where the page generation is 0. Production re-reads it

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from articles import workflow
-from articles.admin import DeskStateFilter
 from articles.models import Article
+from desk.admin.articles import DeskStateFilter
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.articles.public_helpers import image_with_renditions
 from tests.factories import (
     ArticleFactory,
     CorrectionFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     SectionFactory,
     TagFactory,
 )
+from tests.public.public_helpers import image_with_renditions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from articles import cache
 from articles.models import Article, AuditEntry, Revision, Tag
+from public.caching import purging
 from sources import importer, services
 from sources.models import ImportedFile, WireItem
 from tests.sources.wire_helpers import fixture, run
@@ -249,28 +249,11 @@ def test_dry_run_writes_nothing(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_purges_the_page_cache_once(tmp_path, monkeypatch):
     purges = []
-    monkeypatch.setattr(cache, "forget_generation", lambda: purges.append(1))
+    monkeypatch.setattr(purging, "forget_generation", lambda: purges.append(1))
     monkeypatch.setattr(importer, "BATCH_FILES", 10)
     code, out, _ = run(many(tmp_path / "in", 25), "--source", "NRW", "--publish")
     assert code == 0 and "created 25," in out
     assert len(purges) == 3  # one a batch of 10, not one a story
-
-
-def test_coalesced_purges_purge_once_and_only_if_asked(monkeypatch):
-    purges = []
-    monkeypatch.setattr(cache, "forget_generation", lambda: purges.append(1))
-    with cache.coalesced_purges():
-        pass
-    assert purges == []
-    with cache.coalesced_purges():
-        for n in range(5):
-            cache.purge(f"story {n}")
-        with cache.coalesced_purges():
-            cache.purge("inner")
-        assert purges == []
-    assert purges == [1]
-    cache.purge("outside")
-    assert purges == [1, 1]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -352,7 +335,7 @@ def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path
     """Outside a transaction, batches are written by a writer thread (its own connection) while the
     next is parsed and planned: the same outcome, in order; one purge a batch."""
     purges, threads = [], set()
-    monkeypatch.setattr(cache, "forget_generation", lambda: purges.append(1))
+    monkeypatch.setattr(purging, "forget_generation", lambda: purges.append(1))
     real_write = importer._Batcher.write
 
     def write(self, planned):

@@ -1,0 +1,3 @@
+"""The desk: the admin's screens, one module per screen (Django's autodiscovery imports this package)."""
+
+from desk.admin import articles, staff, wire  # noqa: F401 - each registers its screens

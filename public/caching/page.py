@@ -1,0 +1,181 @@
+"""The public page cache, conditional requests and Cache-Control.
+
+Every public view is wrapped in ``public_page``. For an anonymous GET or HEAD it answers from Django's
+cache framework (``CACHES["default"]``: local memory unless ``CACHE_URL`` names Redis) and stores each
+200 answer for ``PAGE_CACHE_SECONDS``. Every answer gets a strong ``ETag`` (a hash of the body), a
+``Last-Modified`` where the view knows one, ``Cache-Control: public, max-age=60,
+stale-while-revalidate=...``, and a 304 when the reader's copy is current.
+
+Purging changes one number: the cache keys carry a *generation* (kept in the database, so that every
+worker and the scheduler share it whatever the cache backend), and ``purge()`` moves it on, so every
+page stored before is unreachable at once (and expires on its own). It runs on the
+``article_published`` and ``article_changed`` signals (sent by the services after commit, and by
+``publish_due`` for each story that went live, came out of embargo or expired since its last run),
+and when a section, tag or author profile is saved or deleted. See docs/caching.md.
+
+Never cached: anything for a logged-in user (the desk), preview URLs, answers other than 200, and
+so never an embargoed story (it answers 404 until the embargo lifts).
+"""
+
+import hashlib
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from public.caching.purging import generation
+
+# Query parameters that can change a public page; any others are ignored by the views and by the key.
+# A view names the ones it reads (``public_page(params=...)``); this is the default.
+KEY_PARAMS = ("page", "p", "q", "section", "language")
+PAGE_PARAMS = ("page", "p")
+STORED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language", "X-Robots-Tag", "Link")
+PRIVATE_PREFIXES = ("/preview/", "/admin/")
+
+
+def page_cache_seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 300)
+
+
+def _max_age() -> int:
+    return getattr(settings, "PUBLIC_MAX_AGE", 60)
+
+
+def _stale_while_revalidate() -> int:
+    return getattr(settings, "PUBLIC_STALE_WHILE_REVALIDATE", 300)
+
+
+def normalised_params(query, names=KEY_PARAMS) -> dict[str, str]:
+    """The parameters of ``query`` (a QueryDict) that a page depends on, one value each.
+
+    This is the single source for both the page-cache key and the views (``request.public_params``),
+    so the key always describes what was rendered: a repeated parameter counts by its LAST value (as
+    ``QueryDict.get`` and Django's sitemap view read it), and a page number is written as the integer
+    it means (``02`` and ``+2`` are ``2``; a page that is no integer is dropped, as ``get_page`` treats it).
+    """
+    params = {}
+    for name in names:
+        values = query.getlist(name)
+        if not values:
+            continue
+        value = values[-1]
+        if name in PAGE_PARAMS:
+            try:
+                value = str(int(value))
+            except ValueError:
+                continue
+        params[name] = value
+    return params
+
+
+def public_params(request) -> dict[str, str]:
+    """``request.public_params``, set by ``public_page``; built with the default names elsewhere."""
+    params = getattr(request, "public_params", None)
+    if params is None:
+        params = request.public_params = normalised_params(request.GET)
+    return params
+
+
+def _page_key(request, gen: int) -> str:
+    """Host, path, the parameters the page reads and the language it is rendered in: a page's language
+    depends on settings alone (``LANGUAGE_CODE``; no negotiation), but a copy made under one language
+    (before a deploy that changes it, in a shared cache) is never served under another."""
+    params = urlencode(sorted(public_params(request).items()))
+    raw = f"{request.get_host()}|{request.path}|{params}|{translation.get_language()}"
+    return f"newsroom:page:{gen}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def is_private(request) -> bool:
+    """The desk and previews: never from or into the page cache, never stored by a shared cache."""
+    if request.path.startswith(PRIVATE_PREFIXES):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _etag(content: bytes) -> str:
+    return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
+
+
+def _public_headers(response) -> None:
+    if response.status_code in (200, 301, 304, 410):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=_max_age(),
+            stale_while_revalidate=_stale_while_revalidate(),
+        )
+    else:  # 404 (perhaps an embargoed story a minute from release), 400, 5xx
+        patch_cache_control(response, no_cache=True, max_age=0)
+
+
+def _from_entry(entry) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=200)
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response["ETag"] = entry["etag"]
+    return response
+
+
+def public_page(view=None, *, params=KEY_PARAMS):
+    """Wrap a public view: page cache, validators, Cache-Control, 304.
+
+    ``params`` names the query parameters the view reads; their normalised values are in
+    ``request.public_params`` (read them there, never from ``request.GET``) and in the cache key.
+    Use ``@public_page`` or ``@public_page(params=("page",))``.
+    """
+    if view is None:
+        return lambda view: public_page(view, params=params)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.public_params = normalised_params(request.GET, params)
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if is_private(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
+            return response
+
+        key = _page_key(request, generation()) if page_cache_seconds() > 0 else None
+        entry = cache.get(key) if key else None
+        if entry is not None:
+            response = _from_entry(entry)
+            response["X-Page-Cache"] = "hit"
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            if response.status_code == 200 and not response.streaming:
+                response["ETag"] = _etag(response.content)
+                if key and not getattr(response, "no_page_cache", False):
+                    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+                    cache.set(
+                        key,
+                        {"content": response.content, "headers": headers, "etag": response["ETag"]},
+                        page_cache_seconds(),
+                    )
+            response["X-Page-Cache"] = "miss"
+        patch_vary_headers(response, ["Cookie"])
+        _public_headers(response)
+        if response.status_code != 200:
+            return response
+        last_modified = (
+            parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
+        )
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+
+    return wrapped
+
+
+def set_last_modified(response, when) -> None:
+    """Let a view state when its content last changed (a datetime, or None)."""
+    if when is not None:
+        response["Last-Modified"] = http_date(when.timestamp())

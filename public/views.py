@@ -1,0 +1,223 @@
+"""Public pages. Thin: each reads a named queryset built on ``published()``; ``public_page`` adds the
+page cache, validators and Cache-Control (articles/cache.py)."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+
+from articles import querysets
+from articles.languages import LANGUAGE_CHOICES
+from articles.models import Article, Correction, Status, Tag
+from editors.models import Editor
+from public.caching import fragments, public_page, set_last_modified
+from public.context_processors import nav_sections
+
+PAGE_SIZE = 20
+LATEST_COUNT = 12
+SEARCH_MAX_LENGTH = 200
+# The query parameters each kind of page reads (request.public_params); no other can change the page
+# or add an entry to the page cache.
+LISTING_PARAMS = ("page",)
+SEARCH_PARAMS = ("q", "section", "language", "page")
+
+
+# A listing counts at most this many stories: the count then costs the same at any archive size, and
+# older stories are reached through search, tags, feeds and the sitemaps (50 pages of 20 to browse).
+LISTING_COUNT_CAP = 1_000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self):
+        # Only the ids: the listing's annotations (image renditions) would be computed for every row.
+        return self.object_list.values("pk")[:LISTING_COUNT_CAP].count()
+
+
+class _PageMoved(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
+def _page(request, queryset, per_page=PAGE_SIZE):
+    """The page asked for. A page number that is not the page shown (past the last page, not a number,
+    ``page=1``, below 1) raises ``_PageMoved`` to the page's own URL, so that invented page numbers neither fill
+    the page cache with copies nor show one page under many addresses."""
+    asked = request.public_params.get("page")  # an integer as text, or None (cache.normalised_params)
+    # Below 1 is the first page (Django's get_page would give the last); past the last, the last.
+    page = CappedPaginator(queryset, per_page).get_page(max(int(asked), 1) if asked is not None else None)
+    if asked is not None and asked != str(page.number) or asked == "1":
+        params = {k: v for k, v in request.public_params.items() if k != "page"}
+        if page.number != 1:
+            params["page"] = page.number
+        raise _PageMoved(request.path + (f"?{urlencode(params)}" if params else ""))
+    return page
+
+
+def _redirect_moved_pages(view):
+    """Turns ``_PageMoved`` into a redirect (a 302: the last page moves as stories are added)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _PageMoved as moved:
+            return redirect(moved.url)
+
+    return wrapper
+
+
+def _newest(stories):
+    return max((s.modified_at for s in stories if s.modified_at), default=None)
+
+
+@public_page(params=())
+def home(request):
+    latest = list(Article.objects.published().for_listing().with_renditions()[: LATEST_COUNT + 1])
+    lead = next((s for s in latest[:5] if s.lead_image_id), latest[0] if latest else None)
+    others = [s for s in latest if s is not lead][:LATEST_COUNT]
+    shown = [s.pk for s in latest]
+    blocks: dict[int, list] = {}
+    for story in Article.objects.published().exclude(pk__in=shown).section_blocks():
+        blocks.setdefault(story.section_id, []).append(story)
+    section_blocks = [(s, blocks[s.pk]) for s in nav_sections() if s.pk in blocks]
+    response = render(
+        request, "articles/home.html", {"lead": lead, "latest": others, "section_blocks": section_blocks}
+    )
+    set_last_modified(response, _newest(latest))
+    return response
+
+
+@public_page(params=())
+def story(request, pk, slug=None):
+    # Whether the story may be shown is decided here, on every request (published(): status, publish
+    # time, embargo, expiry); only then are its rendered fragments used (articles/fragments.py).
+    found = fragments.story_page(pk)
+    if found is None:
+        if Article.objects.filter(pk=pk, status=Status.KILLED).exists():
+            return render(request, "410.html", status=410)
+        raise Http404("No such story.")
+    if slug != (found.slug or "-"):  # get_absolute_url() writes an empty slug as "-"
+        return redirect(
+            reverse("public:story", kwargs={"pk": found.pk, "slug": found.slug or "-"}), permanent=True
+        )
+    response = render(request, "articles/story.html", {"story": found.story, "around": found.around})
+    set_last_modified(response, found.last_modified)
+    return response
+
+
+def _listing(request, queryset, context):
+    page = _page(request, queryset.for_listing().with_renditions())
+    response = render(request, "articles/listing.html", {"page": page, **context})
+    set_last_modified(response, _newest(page))
+    return response
+
+
+@public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
+def section(request, slug):
+    section = next((s for s in nav_sections() if s.slug == slug), None)
+    if section is None:
+        raise Http404("No such section.")
+    return _listing(
+        request,
+        Article.objects.published().filter(section=section),
+        {
+            "title": section.name,
+            "section": section,
+            "feed_url": reverse("public:feed_section", args=[slug]),
+        },
+    )
+
+
+@public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _listing(
+        request,
+        Article.objects.published().filter(tags=tag),
+        {"title": tag.name, "tag": tag, "feed_url": reverse("public:feed_tag", args=[slug])},
+    )
+
+
+@public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
+def author(request, slug):
+    editor = get_object_or_404(Editor, slug=slug, is_active=True)
+    return _listing(
+        request,
+        Article.objects.published().by_author(editor),
+        {
+            "title": editor.display_name,
+            "author": editor,
+            "feed_url": reverse("public:feed_author", args=[slug]),
+        },
+    )
+
+
+@public_page(params=LISTING_PARAMS)
+@_redirect_moved_pages
+def corrections(request):
+    queryset = (
+        Correction.objects.filter(article__in=Article.objects.published())
+        .select_related("article")
+        .only(
+            "kind", "text", "created_at", "article", "article__headline", "article__slug", "article__language"
+        )
+        .order_by("-created_at", "-id")
+    )
+    page = _page(request, queryset)
+    return render(request, "articles/corrections.html", {"page": page})
+
+
+@public_page(params=SEARCH_PARAMS)
+@_redirect_moved_pages
+def search(request):
+    params = request.public_params
+    text = params.get("q", "").replace("\x00", "").strip()
+    language = params.get("language", "")
+    section_slug = params.get("section", "")
+    languages = dict(LANGUAGE_CHOICES)
+    context = {"q": text, "language": language, "section_slug": section_slug, "languages": LANGUAGE_CHOICES}
+    if len(text) > SEARCH_MAX_LENGTH:
+        context["error"] = gettext("Please search with at most %(max)s characters.") % {
+            "max": SEARCH_MAX_LENGTH
+        }
+        return render(request, "articles/search.html", context, status=400)
+    if language and language not in languages:
+        language = context["language"] = ""
+    page = None
+    if text:
+        queryset = Article.objects.published()
+        if section_slug:
+            queryset = queryset.filter(section__slug=section_slug)
+        page = _page(request, queryset.for_listing().search(text, language=language or None))
+    context["page"] = page
+    # Search gives the best SEARCH_WINDOW stories, not every match: say so rather than "100 results".
+    context["capped"] = page is not None and page.paginator.count >= querysets.SEARCH_WINDOW
+    response = render(request, "articles/search.html", context)
+    # Any q (even an empty one) is a page of its own: storing them would let random queries fill the
+    # page cache and push out the front and the stories. Validators and Cache-Control still apply.
+    response.no_page_cache = "q" in params
+    return response
+
+
+@public_page(params=())
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap-index'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap-news'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

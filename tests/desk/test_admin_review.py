@@ -1,0 +1,282 @@
+"""Review findings on the desk, over HTTP: live copy, schedules, withdrawals, share links, deletion."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, AuditEntry
+from tests.desk.test_admin_desk import change_url, client_for, form_data
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- live copy and schedules -------------------------------------------------------------------------------
+
+
+def test_wire_editor_posting_an_embargo_on_a_live_story_gets_403(wire_editor):
+    article = ArticleFactory(published=True)
+    response = client_for(wire_editor).post(
+        change_url(article), form_data(article, embargo_until=timezone.now() + timedelta(days=2))
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.embargo_until is None
+    assert AuditEntry.objects.filter(article=article, action="refused", actor=wire_editor).exists()
+
+
+def test_wire_editor_rescheduling_a_story_in_review_gets_403_and_an_audit_row(wire_editor):
+    article = ArticleFactory(status="in_review", publish_at=timezone.now() + timedelta(days=1))
+    response = client_for(wire_editor).post(change_url(article), form_data(article, publish_at=None))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).publish_at is not None
+    assert AuditEntry.objects.filter(article=article, action="refused", actor=wire_editor).exists()
+
+
+def test_editor_clearing_publish_at_on_a_published_story_gets_a_form_error(editor_user):
+    article = ArticleFactory(published=True)
+    response = client_for(editor_user).post(change_url(article), form_data(article, publish_at=None))
+    assert response.status_code == 200
+    assert "A published story needs a publish time" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).publish_at is not None
+
+
+def test_editor_rescheduling_through_the_form_is_audited(editor_user):
+    article = ArticleFactory(published=True)
+    response = client_for(editor_user).post(
+        change_url(article), form_data(article, expire_at=timezone.now() + timedelta(days=2))
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(article=article, action="reschedule")
+    assert entry.actor == editor_user and entry.message.startswith("expire_at: none → ")
+
+
+# --- kill and unpublish reasons -----------------------------------------------------------------------------
+
+
+def test_unpublish_over_http_without_a_reason_changes_nothing(editor_user):
+    from tests.desk.test_admin_desk import transition_url
+
+    article = ArticleFactory(published=True)
+    page = client_for(editor_user).get(change_url(article)).content.decode()
+    assert 'aria-label="Reason for unpublish"' in page
+    response = client_for(editor_user).post(
+        transition_url(article, "unpublish"), {"expected_version": article.version}, follow=True
+    )
+    assert "Unpublish needs a reason" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == "published"
+    client_for(editor_user).post(transition_url(article, "unpublish"), {"reason": "Wrong photo"})
+    assert Article.objects.get(pk=article.pk).status == "unpublished"
+
+
+def test_bulk_unpublish_takes_its_reason_from_the_action_form(editor_user):
+    from django.urls import reverse
+
+    article = ArticleFactory(published=True)
+    url = reverse("admin:articles_article_changelist")
+    data = {"action": "unpublish_selected", "_selected_action": [article.pk], "index": 0}
+    client_for(editor_user).post(url, data)
+    assert Article.objects.get(pk=article.pk).status == "published"
+    client_for(editor_user).post(url, {**data, "reason": "Legal hold"})
+    assert Article.objects.get(pk=article.pk).status == "unpublished"
+    assert AuditEntry.objects.get(article=article, action="unpublish").message == "Legal hold"
+
+
+# --- agency withdrawals ---------------------------------------------------------------------------------------
+
+
+def test_withdrawn_story_shows_a_banner_and_publish_asks_for_an_override(editor_user):
+    from articles import services
+    from tests.desk.test_admin_desk import transition_url
+
+    article = ArticleFactory(status="in_review")
+    services.withdraw_from_wire(article, reason="dpa: canceled by agency")
+    page = client_for(editor_user).get(change_url(article)).content.decode()
+    assert (
+        'id="desk-withdrawn"' in page and "Withdrawn by the agency:</strong> dpa: canceled by agency" in page
+    )
+    assert 'name="override_withdrawal" value="1"' in page and 'aria-label="Override reason"' in page
+    response = client_for(editor_user).post(transition_url(article, "publish"), follow=True)
+    assert "Withdrawn by the agency" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == "in_review"
+    client_for(editor_user).post(
+        transition_url(article, "publish"), {"override_withdrawal": "1", "reason": "Checked with dpa"}
+    )
+    assert Article.objects.get(pk=article.pk).status == "published"
+    assert AuditEntry.objects.filter(
+        article=article, action="override_withdrawal", actor=editor_user
+    ).exists()
+    plain = ArticleFactory(status="in_review")
+    assert 'id="desk-withdrawn"' not in client_for(editor_user).get(change_url(plain)).content.decode()
+
+
+# --- share-preview links --------------------------------------------------------------------------------------
+
+
+def test_share_link_is_minted_only_for_those_who_can_edit(reporter, editor_user):
+    from articles import services
+
+    draft = services.create_article(user=editor_user, headline="Editor's draft")
+    page = client_for(reporter).get(change_url(draft)).content.decode()
+    assert client_for(reporter).get(change_url(draft)).status_code == 200  # they may look
+    assert "testserver/preview/" not in page and 'id="desk-share-url"' not in page
+    own = client_for(editor_user).get(change_url(draft)).content.decode()
+    assert 'id="desk-share-url"' in own and "Revoke share links" in own
+
+
+def test_revoking_share_links_kills_old_links_and_is_audited(client, editor_user, reporter):
+    from django.urls import reverse
+
+    from public import preview
+
+    article = ArticleFactory(status="draft", headline="Scoop")
+    old = preview.share_url(article)
+    assert client.get(old).status_code == 200
+    url = reverse("admin:articles_article_revoke_share", args=[article.pk])
+    assert client_for(reporter).post(url).status_code == 403  # not theirs to edit
+    assert client.get(old).status_code == 200
+    assert client_for(editor_user).post(url).status_code == 302
+    assert client.get(old).status_code == 404
+    article.refresh_from_db()
+    assert client.get(preview.share_url(article)).status_code == 200
+    assert AuditEntry.objects.filter(article=article, action="revoke_share_links", actor=editor_user).exists()
+
+
+def test_token_signs_the_nonce_not_only_the_pk(client):
+    from django.core import signing
+
+    from public import preview
+
+    article = ArticleFactory(status="draft")
+    pk_only = signing.TimestampSigner(salt=preview.SALT).sign(str(article.pk))
+    assert client.get(f"/preview/{pk_only}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "traits",
+    [
+        {"status": "unpublished", "publish_at": timezone.now()},
+        {"status": "killed", "publish_at": timezone.now()},
+        {"status": "draft", "withdrawn_reason": "Reuters: canceled"},
+    ],
+)
+def test_share_link_shows_nothing_of_taken_down_stories(client, traits):
+    from public import preview
+
+    article = ArticleFactory(headline="Taken down", **traits)
+    response = client.get(preview.share_url(article))
+    assert response.status_code == 410 and "Taken down" not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+# --- deleting stories ----------------------------------------------------------------------------------------
+
+
+def test_no_role_may_delete_a_story(chief_editor):
+    from django.urls import reverse
+
+    from tests.conftest import role_user
+
+    for role in ("Reporter", "Editor", "Wire editor", "Chief editor"):
+        assert not role_user(role, f"del_{role.replace(' ', '_')}").has_perm("articles.delete_article")
+    article = ArticleFactory(published=True)
+    client = client_for(chief_editor)
+    assert client.get(reverse("admin:articles_article_delete", args=[article.pk])).status_code == 403
+    changelist = reverse("admin:articles_article_changelist")
+    assert 'value="delete_selected"' not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"})
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_superuser_may_still_delete(admin_client):
+    from django.urls import reverse
+
+    article = ArticleFactory()
+    response = admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Article.objects.filter(pk=article.pk).exists()
+
+
+# --- optimistic locking cannot be switched off; a save writes only the form's columns ----------------------
+
+
+def test_change_without_expected_version_is_a_form_error(editor_user):
+    article = ArticleFactory()
+    data = form_data(article, headline="Saved without a version")
+    del data["expected_version"]
+    response = client_for(editor_user).post(change_url(article), data)
+    assert response.status_code == 200
+    assert "does not say which version of the story it was opened from" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline != "Saved without a version" and article.version == 1
+
+
+def test_save_does_not_overwrite_columns_outside_the_form(editor_user):
+    from articles import services
+
+    article = ArticleFactory(status="in_review")
+    loaded = Article.objects.get(pk=article.pk)  # what the admin read at the start of the request
+    Article.objects.filter(pk=article.pk).update(wire_update_waiting=True, withdrawn_reason="AFP: canceled")
+    loaded.headline = "Edited in the form"
+    services.save_article(loaded, user=editor_user, expected_version=loaded.version, fields=["headline"])
+    article.refresh_from_db()
+    assert article.headline == "Edited in the form" and article.version == 2
+    assert article.wire_update_waiting is True and article.withdrawn_reason == "AFP: canceled"
+
+
+# --- the preview says what it is ------------------------------------------------------------------------------
+
+
+def test_preview_has_a_banner_and_asks_not_to_be_indexed(client, editor_user):
+    from django.urls import reverse
+
+    from public import preview
+
+    article = ArticleFactory(status="draft")
+    for response in (
+        client.get(preview.share_url(article)),
+        client_for(editor_user).get(reverse("admin:articles_article_preview", args=[article.pk])),
+    ):
+        page = response.content.decode()
+        assert "Preview — not published" in page
+        assert '<meta name="robots" content="noindex, nofollow">' in page
+    live = client.get(ArticleFactory(published=True).get_absolute_url()).content.decode()
+    assert "Preview — not published" not in live and 'content="noindex' not in live
+
+
+def test_allowed_transitions_match_what_the_service_enforces(reporter, wire_editor, editor_user):
+    from articles import services
+
+    theirs = ArticleFactory(status="draft")
+    assert [m.name for m in services.allowed_transitions(reporter, theirs)] == []
+    assert [m.name for m in services.allowed_transitions(wire_editor, theirs)] == ["submit"]
+    assert {m.name for m in services.allowed_transitions(editor_user, theirs)} == {"submit", "publish"}
+
+
+# --- locks ---------------------------------------------------------------------------------------------------
+
+
+def test_looking_without_edit_rights_takes_no_lock(reporter, wire_editor, editor_user):
+    draft = ArticleFactory(status="draft")
+    assert client_for(reporter).get(change_url(draft)).status_code == 200
+    live = ArticleFactory(published=True)
+    assert client_for(wire_editor).get(change_url(live)).status_code == 200
+    assert Article.objects.get(pk=draft.pk).locked_by is None
+    assert Article.objects.get(pk=live.pk).locked_by is None
+    client_for(editor_user).get(change_url(live))
+    assert Article.objects.get(pk=live.pk).locked_by == editor_user
+
+
+def test_restore_over_http_while_locked_by_someone_else_is_a_message(editor_user, chief_editor):
+    from django.urls import reverse
+
+    from articles import services
+
+    article = services.create_article(user=editor_user, headline="Original")
+    services.update_article(article, user=editor_user, headline="Second")
+    client_for(chief_editor).get(change_url(article))
+    response = client_for(editor_user).post(
+        reverse("admin:articles_article_restore", args=[article.pk, 1]), follow=True
+    )
+    assert "hief_editor is editing this story (since" in response.content.decode()  # the admin capitalises
+    assert Article.objects.get(pk=article.pk).headline == "Second"
