@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.reject_hostile_requests",  # NUL bytes and invalid UTF-8 in URLs: 400, never a 500
     "newsroom.middleware.desk_language",  # /admin/ in DESK_LANGUAGE_CODE; no negotiation anywhere
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
