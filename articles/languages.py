@@ -91,3 +91,65 @@ def ui_language(code: str | None) -> str:
         return get_supported_language_variant(normalise_language(code, default=settings.LANGUAGE_CODE))
     except LookupError:
         return settings.LANGUAGE_CODE
+
+
+# --- The code each consumer accepts, from a story's BCP 47 language: one place -------------------------
+# HTML ``lang``, JSON-LD ``inLanguage`` and the API take the BCP 47 code itself (``normalise_language``).
+# Consumers that know only ISO 639-1/639-2 (the W3C Feed Validator's list, which feed readers follow)
+# get the macrolanguage with the script for the ISO 639-3 codes they lack.
+FEED_LANGUAGES = {"ckb": "ku-Arab", "kmr": "ku-Latn", "sdh": "ku-Arab"}
+# Google News: ISO 639 two or three letters, but Chinese as zh-cn / zh-tw.
+NEWS_SITEMAP_CHINESE = {
+    "hans": "zh-cn",
+    "cn": "zh-cn",
+    "sg": "zh-cn",
+    "hant": "zh-tw",
+    "tw": "zh-tw",
+    "hk": "zh-tw",
+}
+# Open Graph ``og:locale`` is ``ll_TT``: a region for each language (Facebook's own code for Sorani is
+# ``cb_IQ``); a story whose code has a region keeps it.
+OG_LOCALES = {
+    "en": "en_US",
+    "ckb": "cb_IQ",
+    "ku": "ku_TR",
+    "kmr": "ku_TR",
+    "ar": "ar_AR",
+    "fa": "fa_IR",
+    "tr": "tr_TR",
+    "de": "de_DE",
+    "fr": "fr_FR",
+    "es": "es_ES",
+    "pt": "pt_PT",
+    "nb": "nb_NO",
+    "zh": "zh_CN",
+}
+
+
+def feed_language(code: str) -> str:
+    """RSS ``<language>`` and Atom ``xml:lang``: ``ckb`` -> ``ku-Arab``, ``ckb-IQ`` -> ``ku-Arab-IQ``,
+    ``en-GB`` stays."""
+    code = normalise_language(code)
+    primary, _, rest = code.partition("-")
+    mapped = FEED_LANGUAGES.get(primary.lower())
+    if mapped is None:
+        return code
+    return f"{mapped}-{rest}" if rest else mapped
+
+
+def news_sitemap_language(code: str) -> str:
+    """Google News ``<news:language>``: ``nb-NO`` -> ``nb``, ``zh-Hant-TW`` -> ``zh-tw``, ``ckb`` -> ``ckb``."""
+    parts = normalise_language(code).lower().split("-")
+    if parts[0] == "zh":
+        return next((NEWS_SITEMAP_CHINESE[p] for p in parts[1:] if p in NEWS_SITEMAP_CHINESE), "zh-cn")
+    return parts[0]
+
+
+def og_locale(code: str) -> str:
+    """Open Graph ``og:locale``: ``en`` -> ``en_US``, ``en-GB`` -> ``en_GB``, ``ckb`` -> ``cb_IQ``."""
+    parts = normalise_language(code).split("-")
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    if region:
+        base = OG_LOCALES.get(parts[0], parts[0]).split("_")[0]
+        return f"{base}_{region.upper()}"
+    return OG_LOCALES.get(parts[0], f"{parts[0]}_{parts[0].upper()}")

@@ -3,6 +3,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import pgettext_lazy
 
+from articles import languages
 from articles.languages import endonym, text_direction
 
 register = template.Library()
@@ -122,6 +123,18 @@ def nav_items(context, section=None):
 @register.filter
 def direction(language):
     return text_direction(language)
+
+
+@register.filter
+def og_locale(language):
+    """``ckb`` -> ``cb_IQ``: Open Graph's ``ll_TT`` (articles/languages.py maps each consumer's code)."""
+    return languages.og_locale(language)
+
+
+@register.filter
+def news_language(language):
+    """``nb-NO`` -> ``nb``: Google News's ISO 639 code."""
+    return languages.news_sitemap_language(language)
 
 
 @register.filter

@@ -148,3 +148,54 @@ def test_news_sitemap_caps_at_1000(client, section):
     )
     root = ElementTree.fromstring(client.get("/sitemap-news.xml").content)
     assert len(root.findall(f"{SM}url")) == 1000
+
+
+def test_a_feed_declares_the_site_language_only_when_its_entries_share_it(client, settings, section):
+    from django.core.cache import cache
+
+    settings.LANGUAGE_CODE = "ckb"
+    ArticleFactory(section=section, published=True, language="ckb", headline="پردی نوێ")
+    rss = client.get("/feeds/latest/").content.decode()
+    atom = client.get("/feeds/latest/atom/").content.decode()
+    # ISO 639-3 ckb is written ku-Arab for feed readers (the W3C Feed Validator knows ISO 639-1/2 only)
+    assert (
+        "<language>ku-Arab</language>" in rss
+        and '<feed xml:lang="ku-Arab" xmlns="http://www.w3.org/2005/Atom">' in atom
+    )
+    ArticleFactory(section=section, published=True, language="en")
+    cache.clear()
+    rss = client.get("/feeds/latest/").content.decode()
+    atom = client.get("/feeds/latest/atom/").content.decode()
+    assert "<language>" not in rss and '<feed xmlns="http://www.w3.org/2005/Atom">' in atom
+    assert atom.count('xml:lang="ku-Arab"') == 1 and atom.count('xml:lang="en"') == 1
+
+
+def test_plain_text_that_looks_like_markup_stays_text_in_feeds(client, section):
+    story = ArticleFactory(section=section, published=True, standfirst="<img src=x onerror=alert(1)> & more")
+    CorrectionFactory(article=story, text="<script>alert(1)</script> the date")
+    rss = client.get("/feeds/latest/").content.decode()
+    # escaped once for HTML, once for XML: a reader shows the characters, never an element
+    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;amp; more" in rss and "<img" not in rss
+    corrections = client.get("/feeds/corrections/atom/").content.decode()
+    assert "&amp;lt;script&amp;gt;" in corrections and "<script" not in corrections
+
+
+def test_feed_links_are_on_site_url_whatever_the_request_host(client, settings, section):
+    settings.SITE_URL = "https://news.example.org"
+    ArticleFactory(section=section, published=True)
+    atom = client.get(
+        "/feeds/latest/atom/", HTTP_HOST="localhost:6666", HTTP_X_FORWARDED_PROTO="https"
+    ).content.decode()
+    assert "localhost" not in atom and 'href="https://news.example.org/feeds/latest/atom/"' in atom
+
+
+def test_an_entry_without_standfirst_is_summed_up_by_its_opening_and_images_are_enclosed(
+    client, section, media_root
+):
+    from tests.public.public_helpers import image_with_renditions
+
+    ArticleFactory(section=section, published=True, standfirst="", body="<p>The dam opened <b>today</b>.</p>")
+    ArticleFactory(section=section, published=True, lead_image=image_with_renditions(widths=(480, 960, 1600)))
+    rss = client.get("/feeds/latest/").content.decode()
+    assert "<description>The dam opened today.</description>" in rss
+    assert rss.count("<enclosure ") == 1 and 'type="image/jpeg"' in rss and "dam-960" in rss
