@@ -54,10 +54,10 @@ class StoryFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return item.first_published_at or item.publish_at
+        return item.published_time
 
     def item_updateddate(self, item):
-        return max(d for d in (item.publish_at, item.updated_at, item.first_published_at) if d)
+        return item.modified_time
 
     def item_author_name(self, item):
         names = [

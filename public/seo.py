@@ -75,10 +75,8 @@ def news_article(article) -> dict:
         "headline": article.headline[:110],
         "description": article.seo_description or article.standfirst,
         "inLanguage": article.language,
-        "datePublished": (article.first_published_at or article.publish_at).isoformat(),
-        "dateModified": max(
-            d for d in (article.publish_at, article.updated_at, article.first_published_at) if d
-        ).isoformat(),
+        "datePublished": article.published_time.isoformat(),
+        "dateModified": article.modified_time.isoformat(),
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
