@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from articles.models import Article, Correction, Tag
 from editors.models import Editor
-from public.seo import absolute
+from public.seo import absolute, on_site
 
 FEED_SIZE = 30
 
@@ -23,6 +23,9 @@ class StoryFeed(Feed):
 
     feed_type = Rss201rev2Feed
     description_template = None
+
+    def get_feed(self, obj, request):
+        return super().get_feed(obj, on_site(request))  # links on SITE_URL, never the request's host
 
     def title(self, obj=None):
         return gettext("%(site)s: latest stories") % {"site": settings.SITE_NAME}
@@ -154,6 +157,9 @@ class AuthorAtomFeed(AtomMixin, AuthorFeed):
 
 class CorrectionsFeed(Feed):
     feed_type = Rss201rev2Feed
+
+    def get_feed(self, obj, request):
+        return super().get_feed(obj, on_site(request))
 
     def title(self, obj=None):
         return gettext("%(site)s: corrections") % {"site": settings.SITE_NAME}

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Count, Max
 from django.db.models.functions import Greatest
 from django.shortcuts import render
@@ -16,7 +17,7 @@ from articles.models import Article, Tag
 from articles.querysets import modified_time_expr, newest_first, published_time_expr
 from editors.models import Editor
 from public.context_processors import nav_sections
-from public.seo import absolute
+from public.seo import absolute, on_site
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
@@ -96,6 +97,11 @@ class AuthorSitemap(SiteSitemap):
 
 
 SITEMAPS = {"stories": StorySitemap, "sections": SectionSitemap, "tags": TagSitemap, "authors": AuthorSitemap}
+
+
+def sitemap_index(request, **kwargs):
+    """Django's sitemap index, its links on SITE_URL (Django builds them from the request's host)."""
+    return sitemap_views.index(on_site(request), **kwargs)
 
 
 def news_sitemap(request):
