@@ -14,9 +14,10 @@ from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.languages import LANGUAGE_CHOICES, text_direction
-from articles.querysets import ArticleQuerySet
+from articles.querysets import ArticleQuerySet, newest_first, published_time_expr
 
 
 class Section(models.Model):
@@ -102,11 +103,14 @@ class ImageRendition(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    UNPUBLISHED = "unpublished", "Unpublished"
-    KILLED = "killed", "Killed"
+    """A story's status and its label: the one vocabulary (``workflow``'s constants are these values;
+    what the desk calls a story at a given time, scheduled or live..., is ``workflow.DeskState``)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+    KILLED = "killed", _("Killed")
 
 
 def _plain(field):
@@ -135,6 +139,13 @@ def _search_head(config):
     return SearchVector("headline", weight="A", config=config) + SearchVector(
         "standfirst", weight="B", config=config
     )
+
+
+def workflow_rules():
+    """``articles.workflow``, which imports this module's vocabulary (``Status``)."""
+    from articles import workflow
+
+    return workflow
 
 
 def new_preview_nonce() -> str:
@@ -223,10 +234,11 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-publish_at", "-id"]
+        ordering = newest_first()
         indexes = [
-            models.Index(fields=["status", "-publish_at"], name="article_status_publish_idx"),
-            models.Index(fields=["section", "-publish_at"], name="article_section_publish_idx"),
+            # Listings, feeds and sitemaps filter and order on the publication time (querysets.py).
+            models.Index(F("status"), published_time_expr().desc(), name="article_status_published_idx"),
+            models.Index(F("section"), published_time_expr().desc(), name="article_section_published_idx"),
             # The desk's change list orders by (modified_at DESC, id DESC): its pages, deep ones too,
             # are index scans (docs/performance.md).
             models.Index(fields=["-modified_at", "-id"], name="article_modified_id_idx"),
@@ -270,16 +282,37 @@ class Article(models.Model):
         return text_direction(self.language)
 
     @property
-    def is_scheduled(self):
-        return (
-            self.status == Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at > timezone.now()
+    def published_time(self):
+        """The story's publication time for readers (page, structured data, Open Graph, feeds, news
+        sitemap): when it became visible, its publish time or its embargo's end, whichever is later
+        (``workflow.visible_from``; ``querysets.published_time_expr()`` in SQL). None before a publish
+        time is set. ``first_published_at`` is the desk's record, never shown to readers."""
+        return workflow_rules().visible_from(self.publish_at, self.embargo_until)
+
+    @property
+    def modified_time(self):
+        """When readers were last told it changed (``updated_at``), never before ``published_time``
+        (``querysets.modified_time_expr()`` in SQL)."""
+        published = self.published_time
+        if published is None or self.updated_at is None:
+            return published or self.updated_at
+        return max(published, self.updated_at)
+
+    def desk_state(self, now=None) -> str:
+        """``workflow.desk_state`` for this story at ``now``: live exactly when ``published()`` would
+        return it."""
+        return workflow_rules().desk_state(
+            self.status, self.publish_at, self.embargo_until, self.expire_at, now or timezone.now()
         )
 
     @property
+    def is_scheduled(self):
+        return self.desk_state() == "scheduled"
+
+    @property
     def is_embargoed(self):
-        return self.embargo_until is not None and self.embargo_until > timezone.now()
+        """An embargo in force (whatever the status: a draft may carry one)."""
+        return workflow_rules().embargo_in_force(self.embargo_until, timezone.now())
 
     @property
     def dateline(self):

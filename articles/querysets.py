@@ -7,12 +7,10 @@ from datetime import timedelta
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Func, OuterRef, Prefetch, Q
+from django.db.models import F, Func, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, Greatest, JSONObject
 from django.utils import timezone
-
-from articles.workflow import desk_state_condition
 
 # Highlight markers: private-use characters that ts_headline wraps around matches. The snippet is
 # escaped in Python and only then are these turned into <mark>, so no stored text can inject HTML.
@@ -21,9 +19,32 @@ MARK_END = "\ue001"
 ENGLISH = Q(language="en") | Q(language__startswith="en-")
 
 
+def published_time_expr():
+    """A story's publication time for readers, in SQL: its publish time, or the end of its embargo when
+    that is later (``workflow.visible_from``, the same rule for a story in memory, is
+    ``Article.published_time``). Republishing keeps ``publish_at`` (back online under its original
+    date), so a republished story keeps its time. Indexed (``article_status_published_idx``,
+    ``article_section_published_idx``): filter and order on this expression, never on ``publish_at``."""
+    return Greatest(F("publish_at"), Coalesce(F("embargo_until"), F("publish_at")))
+
+
+def modified_time_expr():
+    """When readers were last told the story changed (``updated_at``: corrections, republication, a
+    wire update), never before its publication time (``Article.modified_time``)."""
+    published = published_time_expr()
+    return Greatest(published, Coalesce(F("updated_at"), published))
+
+
+def newest_first():
+    """The order of everything that lists stories "newest first": by publication time, then id."""
+    return (published_time_expr().desc(), F("id").desc())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What a reader may see at ``now``: published, due, not embargoed, not expired."""
+        from articles.workflow import desk_state_condition  # workflow imports the models' vocabulary
+
         return self.filter(desk_state_condition("live", now or timezone.now()))
 
     def _with_credits(self):
@@ -41,7 +62,7 @@ class ArticleQuerySet(models.QuerySet):
             self.select_related("section", "lead_image")
             .defer("body", "editor_note", "withdrawn_reason", "search_vector", "search_head")
             ._with_credits()
-            .order_by("-publish_at", "-id")
+            .order_by(*newest_first())
         )
 
     def for_story_page(self):
@@ -118,25 +139,23 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("section", "lead_image")
             .defer("body", "editor_note", "withdrawn_reason", "search_vector", "search_head")
-            .order_by("-publish_at", "-id")
+            .order_by(*newest_first())
         )
 
     def section_blocks(self, per_section=4):
         """The newest ``per_section`` stories of every active section (among ``self``), in one query.
 
         For each active section a subquery takes its newest stories with ``LIMIT per_section``, walking
-        the (section, publish_at) index from the top, so the cost grows with the number of sections,
+        the (section, publication time) index from the top, so the cost grows with the number of sections,
         not of stories (a ``ROW_NUMBER()`` window over every published story read them all):
 
             WHERE id IN (SELECT unnest(ARRAY(SELECT id FROM article WHERE section_id = s.id AND <self>
-                                             ORDER BY publish_at DESC, id DESC LIMIT n))
+                                             ORDER BY <published time> DESC, id DESC LIMIT n))
                          FROM section s WHERE s.is_active)
         """
         from articles.models import Section
 
-        newest = (
-            self.filter(section_id=OuterRef("pk")).order_by("-publish_at", "-id").values("pk")[:per_section]
-        )
+        newest = self.filter(section_id=OuterRef("pk")).order_by(*newest_first()).values("pk")[:per_section]
         ids = (
             Section.objects.filter(is_active=True)
             .annotate(
@@ -216,13 +235,14 @@ class ArticleQuerySet(models.QuerySet):
         in_text = (f'{table}."search_vector" @@ {query_sql}', query_params)
         now = timezone.now()
         bounds = [None, *(now - age for age in SEARCH_RECENT_WINDOWS), None]
+        published_sql, published_params = _expression_sql(qs, published_time_expr())
         windows = []
         for newer, older in itertools.pairwise(bounds):
             window = []
             if newer is not None:
-                window.append((f'{table}."publish_at" <= %s', [newer]))
+                window.append((f"{published_sql} <= %s", [*published_params, newer]))
             if older is not None:
-                window.append((f'{table}."publish_at" > %s', [older]))
+                window.append((f"{published_sql} > %s", [*published_params, older]))
             windows.append(_and(*window))
         try:
             branch = _branch_builder(qs)
@@ -294,7 +314,7 @@ class ArticleQuerySet(models.QuerySet):
             qs.filter(RawSQL(f'{table}."id" = ANY(%s)', [ids], output_field=models.BooleanField()))  # noqa: S611
             .defer("search_vector", "search_head")
             .annotate(rank=rank, snippet=snippet)
-            .order_by("-rank", "-publish_at", "-id")
+            .order_by("-rank", *newest_first())
         )
 
 
@@ -326,6 +346,12 @@ def _not(condition):
 _SLOT = "__search_condition__"
 
 
+def _expression_sql(qs, expression):
+    """``expression`` as SQL on ``qs``'s table, for the hand-written parts of the search query."""
+    query = qs.query.chain()
+    return query.get_compiler(qs.db).compile(expression.resolve_expression(query))
+
+
 def _branch_builder(qs):
     """A function (condition SQL, params) -> one newest-first branch of the candidate query: ``qs``'s
     own conditions (published, section, language) plus the given one, ``LIMIT SEARCH_WINDOW``.
@@ -333,16 +359,16 @@ def _branch_builder(qs):
     ``qs`` is compiled by Django once, with a marker where the condition goes, instead of once per
     branch: compiling nine branches through the ORM cost more than running them."""
     slot = RawSQL(_SLOT, [], output_field=models.BooleanField())  # noqa: S611
-    sql, params = qs.order_by().values("pk").filter(slot).query.sql_with_params()
+    # Newest first (``newest_first()``): ``after`` ends with the ORDER BY.
+    sql, params = qs.order_by(*newest_first()).values("pk").filter(slot).query.sql_with_params()
     at = sql.index(_SLOT)
     before, after = sql[:at], sql[at + len(_SLOT) :]
     split = before.count("%s")
-    order = ' ORDER BY "articles_article"."publish_at" DESC, "articles_article"."id" DESC LIMIT %s'
 
     def branch(condition, limit=None):
         condition_sql, condition_params = condition
         return (
-            f"{before}({condition_sql}){after}{order}",
+            f"{before}({condition_sql}){after} LIMIT %s",
             [*params[:split], *condition_params, *params[split:], limit or SEARCH_WINDOW],
         )
 

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,6 +35,7 @@ from articles.models import (
     Tag,
     new_preview_nonce,
 )
+from articles.querysets import published_time_expr
 from articles.sanitize import plain_text, sanitize_html
 
 SNAPSHOT_FIELDS = [
@@ -987,15 +988,14 @@ def publish_due(now=None) -> DueResult:
     result = DueResult(since=mark.value, until=now)
     if mark.value >= now:
         return result
-    visible_from = Greatest("publish_at", Coalesce("embargo_until", "publish_at"))
+    visible_from = published_time_expr()  # when readers first see it (querysets.py)
     published_by_hand = AuditEntry.objects.filter(
         article=OuterRef("pk"), action="publish", created_at__gte=OuterRef("visible_from")
     )
     live = (
-        Article.objects.filter(status=workflow.PUBLISHED)
+        Article.objects.published(now)
         .annotate(visible_from=visible_from)
-        .filter(visible_from__gt=mark.value, visible_from__lte=now)
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .filter(visible_from__gt=mark.value)
         .exclude(Exists(published_by_hand))
         .order_by("visible_from", "pk")
     )
@@ -1010,9 +1010,11 @@ def publish_due(now=None) -> DueResult:
         )
         signals.after_commit(signals.article_published, article)
         result.went_live.append(article.pk)
-    expired = Article.objects.filter(
-        status=workflow.PUBLISHED, expire_at__gt=mark.value, expire_at__lte=now
-    ).order_by("expire_at", "pk")
+    expired = (
+        Article.objects.filter(workflow.desk_state_condition(workflow.DeskState.EXPIRED, now))
+        .filter(expire_at__gt=mark.value)
+        .order_by("expire_at", "pk")
+    )
     for article in expired:
         audit(
             article,

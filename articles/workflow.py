@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED, KILLED = "draft", "in_review", "published", "unpublished", "killed"
+from articles.models import Status
+
+DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED, KILLED = (
+    Status.DRAFT,
+    Status.IN_REVIEW,
+    Status.PUBLISHED,
+    Status.UNPUBLISHED,
+    Status.KILLED,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,40 @@ def available(current: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if current in t.sources]
 
 
+class DeskState(models.TextChoices):
+    """What the desk calls a story at a given time (``desk_state``), with its label: a status, or for a
+    published story whether it is scheduled, embargoed, live or expired. A live story is "Published"
+    to the desk ("is now published")."""
+
+    DRAFT = Status.DRAFT.value, Status.DRAFT.label
+    IN_REVIEW = Status.IN_REVIEW.value, Status.IN_REVIEW.label
+    SCHEDULED = "scheduled", _("Scheduled")
+    EMBARGOED = "embargoed", _("Embargoed")
+    LIVE = "live", Status.PUBLISHED.label
+    EXPIRED = "expired", _("Expired")
+    UNPUBLISHED = Status.UNPUBLISHED.value, Status.UNPUBLISHED.label
+    KILLED = Status.KILLED.value, Status.KILLED.label
+
+
+DESK_STATES = tuple(DeskState.values)
+# The states in which a story's public life is over (taken down, left on schedule, killed): a share
+# link shows nothing of them (``public.preview``).
+ENDED = frozenset({DeskState.UNPUBLISHED, DeskState.EXPIRED, DeskState.KILLED})
+
+
+def embargo_in_force(embargo_until, now) -> bool:
+    return embargo_until is not None and embargo_until > now
+
+
+def visible_from(publish_at, embargo_until):
+    """When readers first see a published story: its publish time, or the end of its embargo when that
+    is later (None without a publish time). It is the story's publication time for readers
+    (``Article.published_time``); ``querysets.published_time_expr()`` is the same rule in SQL."""
+    if publish_at is None:
+        return None
+    return max(publish_at, embargo_until) if embargo_until is not None else publish_at
+
+
 def desk_state(status: str, publish_at, embargo_until, expire_at, now) -> str:
     """What the desk calls a story at ``now``: its status, or for a published one whether it is
     scheduled (publish time ahead), embargoed (an embargo in force wins over a schedule),
@@ -70,16 +114,13 @@ def desk_state(status: str, publish_at, embargo_until, expire_at, now) -> str:
     this is the same rule, for one story already in memory."""
     if status != PUBLISHED:
         return status
-    if embargo_until is not None and embargo_until > now:
-        return "embargoed"
+    if embargo_in_force(embargo_until, now):
+        return DeskState.EMBARGOED
     if publish_at is not None and publish_at > now:
-        return "scheduled"
+        return DeskState.SCHEDULED
     if expire_at is not None and expire_at <= now:
-        return "expired"
-    return "live"
-
-
-DESK_STATES = (DRAFT, IN_REVIEW, "scheduled", "embargoed", "live", "expired", UNPUBLISHED, KILLED)
+        return DeskState.EXPIRED
+    return DeskState.LIVE
 
 
 def desk_state_condition(state: str, now) -> Q:
@@ -88,14 +129,14 @@ def desk_state_condition(state: str, now) -> Q:
     filter and the public site share one rule (``tests/articles/test_desk_state_rule.py`` pins it)."""
     if state not in DESK_STATES:
         raise ValueError(f"unknown desk state {state!r}")
-    if state not in ("scheduled", "embargoed", "live", "expired"):
+    if state not in (DeskState.SCHEDULED, DeskState.EMBARGOED, DeskState.LIVE, DeskState.EXPIRED):
         return Q(status=state)
-    if state == "embargoed":
+    if state == DeskState.EMBARGOED:
         return Q(status=PUBLISHED, embargo_until__gt=now)
     not_embargoed = Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
-    if state == "scheduled":
+    if state == DeskState.SCHEDULED:
         return Q(not_embargoed, status=PUBLISHED, publish_at__gt=now)
     due = Q(not_embargoed, status=PUBLISHED, publish_at__lte=now)  # a published story always has publish_at
-    if state == "expired":
+    if state == DeskState.EXPIRED:
         return Q(due, expire_at__lte=now)
     return Q(due, Q(expire_at__isnull=True) | Q(expire_at__gt=now))

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.core.cache import cache
 
 from articles.models import Section
+from public.caching import keys
 
 
 def nav_sections():
     """The active sections, from the cache (purged with the pages when a section changes)."""
     from public.caching import generation
 
-    key = f"newsroom:nav:{generation()}"
+    key = keys.nav_sections_key(generation())
     sections = cache.get(key)
     if sections is None:
         sections = list(Section.objects.filter(is_active=True).only("name", "slug", "position"))
@@ -24,7 +25,7 @@ def nav_items_html(current_pk=None) -> str:
 
     from public.caching import generation
 
-    key = f"newsroom:nav-html:{generation()}:{current_pk or 0}"
+    key = keys.nav_items_key(generation(), current_pk)
     html = cache.get(key)
     if html is None:
         html = format_html_join(

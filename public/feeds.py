@@ -25,7 +25,7 @@ from articles.languages import feed_language
 from articles.models import Article, Correction, Tag
 from articles.sanitize import plain_text
 from editors.models import Editor
-from public.seo import absolute
+from public.seo import absolute, on_site
 
 FEED_SIZE = 30
 ENCLOSURE_WIDTH = 960  # the JPEG rendition a feed reader is given; the largest below it otherwise
@@ -78,7 +78,7 @@ class SiteFeed(Feed):
     def get_feed(self, obj, request):
         """The feed's own words are in the site's language; it says so only when its entries are too
         (each Atom entry names its own)."""
-        feed = super().get_feed(obj, request)
+        feed = super().get_feed(obj, on_site(request))  # links on SITE_URL, never the request's host
         site = feed_language(settings.LANGUAGE_CODE)
         shared = all(item.get("language") == site for item in feed.items)
         feed.feed["language"] = site if shared else None
@@ -147,10 +147,10 @@ class StoryFeed(SiteFeed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return item.first_published_at or item.publish_at
+        return item.published_time
 
     def item_updateddate(self, item):
-        return max(d for d in (item.publish_at, item.updated_at, item.first_published_at) if d)
+        return item.modified_time
 
     def item_author_name(self, item):
         names = [

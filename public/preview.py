@@ -4,7 +4,8 @@
 * ``shared_preview``: ``/preview/<token>/`` for whoever holds the link, no login; the token is a
   ``TimestampSigner`` signature of the story's id and its ``preview_nonce`` that stops working after
   ``PREVIEW_MAX_AGE`` seconds (410 Gone), is useless when tampered with or revoked (404), and shows
-  nothing of a story that is unpublished, killed or withdrawn by the agency (410).
+  nothing of a story whose public life is over (``workflow.ENDED``: unpublished, expired or killed,
+  as ``Article.desk_state`` calls it now) or that the agency withdrew (410).
 
 Neither is ever cached (``Cache-Control: private, no-store``) nor indexed.
 """
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from articles import workflow
 from articles.languages import ui_language
 from articles.models import Article
 from public.caching.fragments import preview_parts
@@ -43,7 +45,6 @@ def render_preview(request, article: Article):
     article = Article.objects.for_story_page().get(pk=article.pk)
     if article.publish_at is None:  # a draft: shown as it would be if published now (never saved)
         article.publish_at = timezone.now()
-    article.first_published_at = article.first_published_at or article.publish_at
     # In the site's language, as readers will see it, even from the desk (newsroom/middleware.py).
     with translation.override(settings.LANGUAGE_CODE):
         story, around = preview_parts(article)
@@ -70,8 +71,8 @@ def shared_preview(request, token: str):
     article = Article.objects.filter(pk=pk, preview_nonce=nonce).first() if pk.isdigit() and nonce else None
     if article is None:
         raise Http404("No such preview.")  # altered, or revoked ("Revoke share links")
-    if article.status in (Article.Status.UNPUBLISHED, Article.Status.KILLED) or article.withdrawn_reason:
-        response = render(request, "410.html", status=410)  # taken down, killed or withdrawn by the agency
+    if article.desk_state() in workflow.ENDED or article.withdrawn_reason:
+        response = render(request, "410.html", status=410)  # taken down, expired, killed or withdrawn
         patch_cache_control(response, private=True, no_store=True)
         return response
     return render_preview(request, article)

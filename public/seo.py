@@ -2,6 +2,7 @@
 templates share. Everything is built from what ``for_story_page()`` already loaded: no queries."""
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -16,9 +17,41 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 def absolute(url: str) -> str:
+    """``url`` on ``SITE_URL``: every absolute link the site prints is built here or by ``on_site``,
+    never from the request's Host or scheme (a cached page is shared by every reader)."""
     if url.startswith(("http://", "https://")):
         return url
     return settings.SITE_URL + (url if url.startswith("/") else "/" + url)
+
+
+class _OnSite:
+    """A request as if it had come to ``SITE_URL``: its host and scheme are the site's, whatever the
+    ``Host`` and ``X-Forwarded-Proto`` headers said. For Django views that build absolute links from
+    the request (syndication feeds, the sitemap index)."""
+
+    def __init__(self, request):
+        self._request = request
+        self._site = urlsplit(settings.SITE_URL)
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    @property
+    def scheme(self):
+        return self._site.scheme
+
+    def is_secure(self):
+        return self._site.scheme == "https"
+
+    def get_host(self):
+        return self._site.netloc
+
+    def build_absolute_uri(self, location=None):
+        return absolute(location if location is not None else self._request.get_full_path())
+
+
+def on_site(request):
+    return _OnSite(request)
 
 
 def json_ld(data) -> str:
@@ -75,10 +108,8 @@ def news_article(article) -> dict:
         "headline": article.headline[:110],
         "description": article.seo_description or article.standfirst,
         "inLanguage": article.language,
-        "datePublished": (article.first_published_at or article.publish_at).isoformat(),
-        "dateModified": max(
-            d for d in (article.publish_at, article.updated_at, article.first_published_at) if d
-        ).isoformat(),
+        "datePublished": article.published_time.isoformat(),
+        "dateModified": article.modified_time.isoformat(),
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,

@@ -3,7 +3,7 @@ from django.urls import path
 
 from public import feeds, views
 from public.caching import public_page
-from public.sitemaps import SITEMAPS, news_sitemap
+from public.sitemaps import SITEMAPS, news_sitemap, sitemap_index
 
 app_name = "public"
 
@@ -30,7 +30,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemap(sitemap_views.index),
+        sitemap(sitemap_index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "public:sitemap-section"},
         name="sitemap-index",
     ),

@@ -17,6 +17,7 @@ from articles.models import Article, Correction, Status, Tag
 from editors.models import Editor
 from public.caching import fragments, public_page, set_last_modified
 from public.context_processors import nav_sections
+from public.seo import absolute
 
 PAGE_SIZE = 20
 LATEST_COUNT = 12
@@ -216,8 +217,8 @@ def robots_txt(request):
         "Disallow: /preview/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap-index'))}",
-        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap-news'))}",
+        f"Sitemap: {absolute(reverse('public:sitemap-index'))}",
+        f"Sitemap: {absolute(reverse('public:sitemap-news'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

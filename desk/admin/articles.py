@@ -50,7 +50,7 @@ STATUS_COLOURS = {
     "live": "#15803d",
     "expired": "#57534e",
 }
-STATE_LABELS = {"in_review": "In review", "live": "Published"}
+STATE_LABELS = dict(workflow.DeskState.choices)  # the labels live beside workflow.desk_state
 
 # The rich-text editor offers only what ``articles.sanitize`` keeps and the public site renders.
 BODY_EXTENSIONS = {
@@ -350,16 +350,7 @@ class DeskStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [
-            ("draft", "Draft"),
-            ("in_review", "In review"),
-            ("scheduled", "Scheduled"),
-            ("embargoed", "Embargoed"),
-            ("live", "Published (live)"),
-            ("expired", "Expired"),
-            ("unpublished", "Unpublished"),
-            ("killed", "Killed"),
-        ]
+        return workflow.DeskState.choices
 
     def queryset(self, request, queryset):
         if self.value() in workflow.DESK_STATES:

@@ -2,7 +2,7 @@
 page cache is off, a purge just happened, or the story is not among the pages a worker keeps) costs one
 small query and a small template instead of the whole ORM-and-template page.
 
-One cache entry a story (``newsroom:story:<id>``) holds two fragments, rendered from
+One cache entry a story (``keys.story_entry_key``) holds two fragments, rendered from
 ``templates/articles/story/``:
 
 * ``story``: the head metadata and JSON-LD, headline, byline, image, body, corrections, tags and share
@@ -45,8 +45,9 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from articles.languages import text_direction, ui_language
+from public.caching import keys
+from public.caching.keys import catalogues_digest, language_key, templates_digest  # noqa: F401 - re-exported
 
-ENTRY_KEY = "newsroom:story:{pk}"
 TEMPLATES = (
     "articles/story/head.html",
     "articles/story/top.html",
@@ -87,43 +88,9 @@ DEPENDS = (
 )
 
 
-@functools.cache
-def templates_digest(names: tuple[str, ...]) -> str:
-    """A digest of the templates' source, read once per process, for cache keys: a deploy that changes
-    a template never reads fragments rendered with the old one from a shared cache (Redis)."""
-    from django.template import engines
-
-    engine = engines["django"].engine
-    sources = [engine.get_template(name).source for name in names]
-    return hashlib.blake2b("\0".join(sources).encode(), digest_size=6).hexdigest()
-
-
-@functools.cache
-def catalogues_digest() -> str:
-    """A digest of the project's compiled catalogues (``LOCALE_PATHS``), read once per process: a deploy
-    that changes a translation never reads fragments rendered with the old one from a shared cache."""
-    from pathlib import Path
-
-    digest = hashlib.blake2b(digest_size=6)
-    for folder in getattr(settings, "LOCALE_PATHS", ()):
-        for path in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def language_key() -> str:
-    """The active language and the catalogues' digest, for the key of anything rendered with translated
-    strings: a fragment rendered in one language is never served in another (the page's language
-    depends only on settings: ``LANGUAGE_CODE``, no negotiation), nor after its translations changed."""
-    return f"{translation.get_language()}.{catalogues_digest()}"
-
-
 def entry_key(pk: int) -> str:
-    """The cache key of story ``pk``'s entry: its id, the templates' digest and the active (the site's)
-    language with the catalogues' digest. The story's own language needs no place in it (it is part of
-    the story), but a story in a language the site has no catalogue for takes the site's labels
-    (``languages.ui_language``)."""
-    return f"{ENTRY_KEY.format(pk=pk)}:{templates_digest(TEMPLATES)}:{language_key()}"
+    """The cache key of story ``pk``'s entry (``keys.story_entry_key``)."""
+    return keys.story_entry_key(pk, TEMPLATES)
 
 
 def fragment_seconds() -> int:

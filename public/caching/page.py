@@ -19,15 +19,14 @@ so never an embargoed story (it answers 404 until the embargo lifts).
 
 import hashlib
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from public.caching import keys
 from public.caching.purging import generation
 
 # Query parameters that can change a public page; any others are ignored by the views and by the key.
@@ -82,12 +81,9 @@ def public_params(request) -> dict[str, str]:
 
 
 def _page_key(request, gen: int) -> str:
-    """Host, path, the parameters the page reads and the language it is rendered in: a page's language
-    depends on settings alone (``LANGUAGE_CODE``; no negotiation), but a copy made under one language
-    (before a deploy that changes it, in a shared cache) is never served under another."""
-    params = urlencode(sorted(public_params(request).items()))
-    raw = f"{request.get_host()}|{request.path}|{params}|{translation.get_language()}"
-    return f"newsroom:page:{gen}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    """``keys.page_key``: no host or scheme in it, since no page depends on them (links are on
+    ``SITE_URL``)."""
+    return keys.page_key(request.path, public_params(request), gen)
 
 
 def is_private(request) -> bool:

@@ -47,13 +47,11 @@ def correction_kind(kind):
 
 
 def _cached_include(context, name: str, key: str):
+    """``name`` rendered once per ``key`` (``public.caching.keys``: it carries the template's digest and
+    the language)."""
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
 
-    from public.caching.fragments import language_key, templates_digest
-
-    # A deploy that changes the template or a translation changes the key; so does the language.
-    key = f"{key}:{templates_digest((name,))}:{language_key()}"
     html = cache.get(key)
     if html is None:
         html = context.template.engine.get_template(name).render(context)
@@ -70,18 +68,11 @@ def site_head_links(context):
     life of the process (the static manifest, the URLconf and the catalogues are fixed), so kept in the
     process, never in a shared cache where a deploy's new static names would not reach it; one copy a
     language (the feeds' titles are translated)."""
-    from django.conf import settings
-    from django.urls import get_urlconf
     from django.utils.safestring import mark_safe
 
-    key = (
-        context.get("SITE_NAME"),
-        settings.STATIC_URL,
-        str(settings.STORAGES.get("staticfiles")),
-        get_urlconf(),
-        settings.ROOT_URLCONF,
-        translation.get_language(),
-    )
+    from public.caching import keys
+
+    key = keys.head_links_key(context.get("SITE_NAME"))
     if key not in _HEAD_LINKS:
         html = context.template.engine.get_template("includes/head_links.html").render(context)
         _HEAD_LINKS[key] = str(html)
@@ -92,13 +83,13 @@ def site_head_links(context):
 def site_header(context):
     """``includes/header.html``, rendered once per page-cache generation, current section and language
     (the navigation changes only with a purge); a search page (``q``) renders it each time."""
-    from public.caching import generation
+    from public.caching import generation, keys
 
     section = context.get("section")
     if context.get("q") or context.get("is_preview"):
         return context.template.engine.get_template("includes/header.html").render(context)
     return _cached_include(
-        context, "includes/header.html", f"newsroom:header:{generation()}:{getattr(section, 'pk', 0) or 0}"
+        context, "includes/header.html", keys.header_key(generation(), getattr(section, "pk", None))
     )
 
 
@@ -107,7 +98,9 @@ def site_footer(context):
     """``includes/footer.html``, rendered once a year and language (it shows the year and fixed links)."""
     from django.utils import timezone
 
-    return _cached_include(context, "includes/footer.html", f"newsroom:footer:{timezone.localdate().year}")
+    from public.caching import keys
+
+    return _cached_include(context, "includes/footer.html", keys.footer_key(timezone.localdate().year))
 
 
 @register.simple_tag(takes_context=True)

@@ -318,3 +318,21 @@ def test_searches_are_not_stored_but_keep_validators(client, section):
     # the empty search form is still one page, stored once
     client.get("/search/")
     assert client.get("/search/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize(
+    "url", ["/feeds/latest/", "/feeds/latest/atom/", "/sitemap.xml", "/sitemap-news.xml", "/robots.txt"]
+)
+def test_a_hostile_host_or_scheme_never_reaches_the_links_others_get(client, section, settings, url):
+    """Issue 13, item 10: a request with ``Host: localhost:6666`` or ``X-Forwarded-Proto: https`` used to
+    store its own host and scheme in the feed and sitemap links for everyone. Links are on SITE_URL."""
+    ArticleFactory(section=section, published=True)
+    settings.PAGE_CACHE_SECONDS = 300
+    hostile = client.get(url, HTTP_HOST="localhost:6666", HTTP_X_FORWARDED_PROTO="https")
+    assert hostile.status_code == 200
+    normal = client.get(url)
+    assert normal["X-Page-Cache"] == "hit"  # one copy for every host: nothing in it depends on the host
+    for response in (hostile, normal):
+        text = response.content.decode()
+        assert f"{settings.SITE_URL}/" in text
+        assert "6666" not in text and "https://localhost" not in text and "testserver" not in text

@@ -215,13 +215,13 @@ def test_corrections_log_lists_newest_first(client, section):
     assert f"#correction-{new.pk}" in html
 
 
-def test_robots_txt_names_the_sitemaps(client, db):
+def test_robots_txt_names_the_sitemaps(client, db, settings):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in text
-    assert "Sitemap: http://testserver/sitemap-news.xml" in text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap-news.xml" in text
     assert "Disallow: /admin/" in text
 
 
