@@ -194,3 +194,21 @@ def test_renditions_of_a_big_jpeg_are_decoded_at_a_reduced_scale(media_root, set
         (400, 250, "jpeg"),
         (400, 250, "webp"),
     ]
+
+
+def test_a_truncated_jpeg_is_refused_though_it_is_checked_at_a_reduced_scale():
+    data = encoded(drawing((1600, 1200)), "JPEG", quality=90)
+    with pytest.raises(images.ImageRejected, match="not a picture we can read"):
+        images.validate_upload(SimpleUploadedFile("cut.jpg", data[: len(data) // 2]))
+    assert images.validate_upload(SimpleUploadedFile("whole.jpg", data)) == (1600, 1200, "JPEG")
+
+
+@pytest.mark.django_db
+def test_a_big_png_is_shrunk_by_a_whole_factor_before_the_renditions_are_resized(media_root, settings):
+    settings.IMAGE_RENDITION_WIDTHS = [100]
+    image = images.save_image(
+        Image(file=SimpleUploadedFile("big.png", encoded(drawing((1000, 500)), "PNG")), alt_text="Shapes")
+    )
+    source, width, height = images._rendition_source(image, 100)
+    assert (width, height, source.size) == (1000, 500, (200, 100))
+    assert sorted(image.renditions.values_list("width", "height")) == [(100, 50), (100, 50)]
