@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from public import media
 from public.preview import shared_preview
 
 admin.site.site_header = f"{settings.SITE_NAME} desk"
@@ -9,12 +10,14 @@ admin.site.site_title = f"{settings.SITE_NAME} desk"
 admin.site.index_title = "Stories, sources and staff"
 
 urlpatterns = [
+    # Uploads and renditions, served by the application whenever they live under this site (the
+    # default, one machine): with DEBUG off too. A MEDIA_URL on another host is that host's job.
+    *(
+        [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.serve, name="media")]
+        if not settings.MEDIA_URL.startswith(("http://", "https://", "//"))
+        else []
+    ),
     path("admin/", admin.site.urls),
     path("preview/<str:token>/", shared_preview, name="preview"),
     path("", include("public.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
