@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from articles.signals import article_published
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("redis")]  # one Redis database: one worker
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
