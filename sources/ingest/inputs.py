@@ -112,7 +112,7 @@ def read(entry: Entry, *, root: str, limit: int) -> bytes | Exception:
         if exc.errno in (errno.ELOOP, errno.EMLINK):  # O_NOFOLLOW met a link (Linux; BSD)
             return Refused(entry.path, SYMLINK)
         return ParseError(f"cannot read: {exc.strerror}")
-    with open(fd, "rb", closefd=True) as handle:
+    try:
         found = os.fstat(fd)
         if why := refusal(found.st_mode):
             return Refused(entry.path, why)
@@ -120,10 +120,12 @@ def read(entry: Entry, *, root: str, limit: int) -> bytes | Exception:
             return Refused(entry.path, f"outside {root} once resolved (a folder on the way is a link)")
         if found.st_size > limit:
             return ParseError(f"{found.st_size} bytes, larger than the limit of {limit}")
-        try:
+        with open(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
-        except OSError as exc:
-            return ParseError(f"cannot read: {exc.strerror}")
+    except OSError as exc:
+        return ParseError(f"cannot read: {exc.strerror}")
+    finally:
+        os.close(fd)
     if len(data) > limit:  # it grew since the fstat
         return ParseError(f"more than {limit} bytes, larger than the limit of {limit}")
     return data
