@@ -151,7 +151,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Wire import limits (bytes); see docs/wire-formats.md.
 WIRE_MAX_FILE_BYTES = env.int("WIRE_MAX_FILE_BYTES", default=5 * 1024 * 1024)
-# import_wire (sources/importer.py): write each batch of 500 files in a thread of its own while the next
+# import_wire (sources/ingest/pipeline.py): write each batch of 500 files in a thread of its own while the next
 # is parsed; parse in N extra processes (0: in the command's own, measured best on two cores).
 WIRE_IMPORT_WRITE_THREAD = env.bool("WIRE_IMPORT_WRITE_THREAD", default=True)
 WIRE_IMPORT_PARSE_WORKERS = env.int("WIRE_IMPORT_PARSE_WORKERS", default=0)

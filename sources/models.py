@@ -7,7 +7,6 @@ nothing received is ever lost and any version can be compared with another.
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 
@@ -76,7 +75,7 @@ class WireItem(models.Model):
     # publish also bumps it, so it does not tell whether an editor changed the text).
     article_version = models.PositiveIntegerField(null=True, blank=True)
     # A checksum of the article's wire-fed fields right after this item was applied
-    # (``sources.services.article_wire_checksum``): if the article's differs when the next version
+    # (``sources.ingest.mapping.article_wire_checksum``): if the article's differs when the next version
     # arrives, an editor changed the story and that version waits for them. Empty: not applied.
     article_checksum = models.CharField(max_length=64, blank=True, default="")
 
@@ -99,9 +98,6 @@ class WireItem(models.Model):
 
     def __str__(self):
         return f"{self.source.code} {self.guid} v{self.version}"
-
-    def get_admin_url(self):
-        return reverse("admin:sources_wireitem_change", args=[self.pk])
 
 
 class ImportedFile(models.Model):

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from articles.models import Article
 from articles.sanitize import sanitize_html
 from articles.services import Refused, StaleVersion, record_refusal
-from sources import services
+from sources import triage as services
 from sources.models import ImportedFile, Source, WireItem
 
 

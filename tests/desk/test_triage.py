@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles import services as article_services
 from articles.models import Article, AuditEntry
-from sources import services
+from sources import triage
 from sources.models import WireItem
 from tests.sources.wire_helpers import fixture, run
 
@@ -27,14 +27,14 @@ def waiting(editor_user):
 
 
 def test_pending_triage_pairs_previous_and_new(waiting):
-    triage = services.pending_triage(waiting)
-    assert triage.waiting.version == 2 and triage.previous.version == 1
-    assert "three spillways" in triage.new_story.body_html
-    assert "two spillways" in triage.previous_story.body_html
+    pending = triage.pending_triage(waiting)
+    assert pending.waiting.version == 2 and pending.previous.version == 1
+    assert "three spillways" in pending.new_story.body_html
+    assert "two spillways" in pending.previous_story.body_html
 
 
 def test_accept_applies_the_agency_version(waiting, wire_editor, tmp_path):
-    article = services.accept_wire_update(waiting, user=wire_editor, expected_version=waiting.version)
+    article = triage.accept_wire_update(waiting, user=wire_editor, expected_version=waiting.version)
     assert "three spillways" in article.body and not article.wire_update_waiting
     assert article.standfirst == "Reservoirs are at their highest in a decade."
     item = WireItem.objects.get(version=2)
@@ -53,7 +53,7 @@ def test_accept_applies_the_agency_version(waiting, wire_editor, tmp_path):
 
 
 def test_reject_keeps_the_editors_story(waiting, wire_editor):
-    article = services.reject_wire_update(waiting, user=wire_editor)
+    article = triage.reject_wire_update(waiting, user=wire_editor)
     assert not article.wire_update_waiting
     article.refresh_from_db()
     assert article.standfirst == "The editor's standfirst." and "two spillways" in article.body
@@ -62,9 +62,9 @@ def test_reject_keeps_the_editors_story(waiting, wire_editor):
 
 def test_triage_needs_the_permission(waiting, reporter):
     with pytest.raises(PermissionDenied):
-        services.accept_wire_update(waiting, user=reporter)
+        triage.accept_wire_update(waiting, user=reporter)
     with pytest.raises(PermissionDenied):
-        services.reject_wire_update(waiting, user=reporter)
+        triage.reject_wire_update(waiting, user=reporter)
     # both refusals are audited: the rows survive the services' rollback
     refused = AuditEntry.objects.filter(action="refused", article=waiting, actor=reporter)
     assert refused.count() == 2
@@ -83,7 +83,7 @@ def test_accept_checks_the_version_of_the_locked_row_not_the_callers_copy(waitin
         expected_version=waiting.version,
     )
     with pytest.raises(article_services.StaleVersion):
-        services.accept_wire_update(seen, user=wire_editor, expected_version=seen.version)
+        triage.accept_wire_update(seen, user=wire_editor, expected_version=seen.version)
     article = Article.objects.get()
     assert article.standfirst == "Saved meanwhile." and article.wire_update_waiting
     assert WireItem.objects.get(version=2).outcome == "waiting"
@@ -92,7 +92,7 @@ def test_accept_checks_the_version_of_the_locked_row_not_the_callers_copy(waitin
 def test_nothing_waiting(wire_editor):
     run(fixture("newsml-g2", "item-v1.xml"))
     with pytest.raises(ValidationError):
-        services.accept_wire_update(Article.objects.get(), user=wire_editor)
+        triage.accept_wire_update(Article.objects.get(), user=wire_editor)
 
 
 def test_admin_screen_shows_three_columns_and_accepts(client, waiting, wire_editor):

@@ -1,5 +1,7 @@
-"""Shared by the wire tests: running import_wire through call_command, and reading fixture files."""
+"""Shared by the wire tests: running import_wire through call_command, reading fixture files, and
+writing folders of generated ninjs stories."""
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -39,3 +41,36 @@ def parse_error(data: bytes, fmt: str = "auto") -> ParseError:
     except ParseError as exc:
         return exc
     raise AssertionError(f"expected a ParseError, got {stories!r}")
+
+
+def ninjs(n, *, headline=None, version=1, keywords=("oil", "Budget"), **extra):
+    data = {
+        "uri": f"urn:test:batch:{n}",
+        "version": str(version),
+        "type": "text",
+        "language": "en",
+        "headlines": [{"role": "main", "value": headline if headline is not None else f"Story number {n}"}],
+        "bodies": [
+            {
+                "role": "main",
+                "contenttype": "text/html",
+                "value": f"<p>Paragraph of story {n}, v{version}.</p>",
+            }
+        ],
+        "by": "Dana Aziz and Karwan Ali",
+        "located": "ERBIL (NR Wire)",
+        "keywords": list(keywords),
+    }
+    data.update(extra)
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def write(folder, files):
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def many(folder, count, start=0, **kwargs):
+    return write(folder, {f"{n:04d}.json": ninjs(n, **kwargs) for n in range(start, start + count)})

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sources.importer import import_paths, watch
+from sources.ingest.dropfolder import watch
+from sources.ingest.pipeline import import_paths
+from sources.ingest.store import UnknownSourceCode
 from sources.wire import registered_formats
 
 
@@ -80,8 +82,6 @@ class Command(BaseCommand):
             if show_progress:
                 sys.stderr.write(f"\r{index} files read … {name[-60:]:<60}")
                 sys.stderr.flush()
-
-        from sources.services import UnknownSourceCode
 
         try:
             if folder:

@@ -1,40 +1,31 @@
-"""The wire desk's changes of state: sources, and importing parsed stories as versions.
+"""The database side of an import: sources, and parsed stories stored as versions.
 
 Identity is (source, guid). The same content again changes nothing; a newer
 version is kept as a new WireItem and updates the story if no editor changed
 it since the last import, else flags it "wire update waiting"; an older
 version arriving late is logged and changes nothing; a cancel withdraws.
+What a story becomes as an article is ``mapping``'s; this module decides what
+happens to it and writes it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, BooleanField, F, Func, OuterRef, Subquery
-from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import services as article_services
-from articles.languages import normalise_language
-from articles.models import Article, ArticleCredit, Tag
-from articles.services import CreditInput
+from articles.models import Article
+from sources.ingest import mapping
 from sources.models import ImportedFile, Source, WireItem
 from sources.wire.base import ParsedStory, ParseError
 
-MAX_LENGTHS = {
-    "headline": 300,
-    "kicker": 200,
-    "dateline_place": 200,
-    "dateline_outlet": 200,
-    "copyright": 300,
-}
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 
@@ -69,107 +60,16 @@ class ImportResult:
     message: str = ""
 
 
-def _validate(story: ParsedStory) -> None:
-    if not story.headline.strip():
-        raise ParseError("no headline", field="headline", line=story.line)
-    for name, limit in MAX_LENGTHS.items():
-        value = getattr(story, name)
-        if len(value) > limit:
-            raise ParseError(
-                f"{len(value)} characters, at most {limit}",
-                field=name,
-                line=story.line,
-                story=story.headline[:60],
-            )
-
-
-def _article_fields(story: ParsedStory, language: str) -> dict:
-    return {
-        "headline": story.headline,
-        "kicker": story.kicker,
-        "standfirst": story.standfirst,
-        "body": story.body_html,
-        "dateline_place": story.dateline_place,
-        "dateline_outlet": story.dateline_outlet,
-        "language": language,
-        "urgency": story.urgency,
-        "copyright": story.copyright,
-        "editor_note": story.editor_note,
-        "embargo_until": story.embargo_until,
-    }
-
-
-# The article fields an agency version writes: an editor changing any of them (not a workflow step
-# such as publishing, which bumps ``Article.version`` too) makes the next agency version wait.
-WIRE_FED_FIELDS = (
-    "headline",
-    "kicker",
-    "standfirst",
-    "body",
-    "dateline_place",
-    "dateline_outlet",
-    "language",
-)
-
-
-def _wire_checksum(row: dict) -> str:
-    payload = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def article_wire_checksum(article: Article | int) -> str:
-    """A checksum of the article's wire-fed fields, credits and tags as stored now (one query)."""
-    pk = article.pk if isinstance(article, Article) else article
-    row = (
-        Article.objects.filter(pk=pk)
-        .values(
-            *WIRE_FED_FIELDS,
-            credit_list=ArraySubquery(
-                ArticleCredit.objects.filter(article=OuterRef("pk"))
-                .order_by("position", "pk")
-                .values(json=JSONObject(name="name", role="role", editor="editor_id"))
-            ),
-            tag_list=ArraySubquery(
-                Tag.objects.filter(articles=OuterRef("pk")).order_by("name").values("name")
-            ),
-        )
-        .get()
-    )
-    return _wire_checksum(row)
-
-
-def new_article_wire_checksum(new: article_services.NewWireStory, tag_rank: dict[str, int]) -> str:
-    """``article_wire_checksum`` of an article just inserted by ``bulk_create_from_wire``, from the
-    values written (no query). ``tag_rank`` orders tag names as the database does (``tag_order``)."""
-    article = new.article
-    row = {name: getattr(article, name) for name in WIRE_FED_FIELDS}
-    row["credit_list"] = [{"name": c.name, "role": c.role, "editor": c.editor_id} for c in new.credit_rows]
-    row["tag_list"] = sorted(new.tag_names, key=tag_rank.__getitem__)
-    return _wire_checksum(row)
-
-
-def tag_order(names) -> dict[str, int]:
-    """Each name's rank in the database's ``ORDER BY name`` for tags (its collation, which need not
-    be Python's code-point order): one query for a whole batch."""
-    names = list(set(names))
-    if not names:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT n FROM unnest(%s::text[]) AS t(n) ORDER BY n", [names])
-        return {n: i for i, (n,) in enumerate(cursor.fetchall())}
-
-
 def _untouched_since_applied(items: list[WireItem], article: Article) -> bool:
     """Is the article's text as the last applied agency version left it (no editor changed it)?
     ``items`` are the story's WireItems, newest version first."""
     applied = next((i for i in items if i.article_version is not None), None)
     if applied is None:
         return False
-    if (
-        not applied.article_checksum
-    ):  # applied before checksums were kept: the workflow version is all there is
+    if not applied.article_checksum:
+        # applied before checksums were kept: the workflow version is all there is
         return applied.article_version == article.version
-    return applied.article_checksum == article_wire_checksum(article)
+    return applied.article_checksum == mapping.article_wire_checksum(article)
 
 
 def unchanged_items(keys: set[tuple[int, str, str]]) -> dict[tuple[int, str, str], WireItem]:
@@ -310,7 +210,7 @@ class NewStory:
     filename: str
     checksum: str
     parsed: dict | None = None  # story.as_json(), when the caller has it
-    cleaned: dict | ValidationError | None = None  # clean_story_text(story), when the caller has it
+    cleaned: dict | ValidationError | None = None  # mapping.clean_story_text(story), when the caller has it
     prepared: article_services.NewWireStory | None = None
 
 
@@ -318,10 +218,10 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
     """Check and build a new story in memory (no query): the same ``ParseError`` or
     ``ValidationError`` as ``import_story`` would raise for it."""
     story, source = new.story, new.source
-    _validate(story)
+    mapping.validate(story)
     version = story.version if story.version is not None else 1
-    lang = normalise_language(story.language or language or source.language)
-    fields = _article_fields(story, lang)
+    changes = mapping.article_changes(story, mapping.story_language(story, language or source.language))
+    fields = changes.fields
     if new.cleaned is not None:
         if isinstance(new.cleaned, Exception):
             raise new.cleaned
@@ -332,27 +232,13 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
         source=source,
         guid=story.identity_key(),
         fields=fields,
-        credits=[CreditInput(name=c.name[:200], role=c.role) for c in story.credits],
-        tags=story.keywords[:30],
+        credits=changes.credits,
+        tags=changes.tags,
         publish=publish,
         reason=f"Imported {source.code} {new.fmt} v{version}",
         cleaned=True,
     )
     return new
-
-
-# The fields of ``_article_fields`` that ``clean_wire_text`` changes.
-CLEANED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet")
-
-
-def clean_story_text(story: ParsedStory) -> dict | ValidationError:
-    """The story's text fields as they will be stored (sanitised), or the ValidationError saying
-    why not; no database, so that a parse worker can do it ahead of ``prepare_new_story``."""
-    fields = _article_fields(story, "")
-    try:
-        return article_services.clean_wire_text({name: fields[name] for name in CLEANED_FIELDS})
-    except ValidationError as exc:
-        return exc
 
 
 def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
@@ -363,7 +249,7 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
         return []
     with transaction.atomic():
         article_services.bulk_create_from_wire([n.prepared for n in batch])
-        rank = tag_order(name for n in batch for name in n.prepared.tag_names)
+        rank = mapping.tag_order(name for n in batch for name in n.prepared.tag_names)
         items = []
         for n in batch:
             story, article = n.story, n.prepared.article
@@ -381,7 +267,7 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
                     outcome=WireItem.Outcome.CREATED,
                     article=article,
                     article_version=article.version,
-                    article_checksum=new_article_wire_checksum(n.prepared, rank),
+                    article_checksum=mapping.new_article_wire_checksum(n.prepared, rank),
                 )
             )
         article_services.insert_objects(items)
@@ -400,8 +286,8 @@ def import_story(
     checksum: str | None = None,
 ) -> ImportResult:
     """Import one parsed story in its own transaction (a savepoint-free one inside the caller's:
-    the importer gives each story its own)."""
-    _validate(story)
+    the pipeline gives each story its own)."""
+    mapping.validate(story)
     guid = story.identity_key()
     checksum = checksum or story.checksum()
     with transaction.atomic(savepoint=False):
@@ -477,37 +363,37 @@ def import_story(
             _save_item(item, story)
             return ImportResult("stale", article, item, f"older than v{latest.version}; ignored")
 
-        lang = normalise_language(story.language or language or source.language)
-        credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
-        tags = story.keywords[:30]
-        fields = _article_fields(story, lang)
+        changes = mapping.article_changes(story, mapping.story_language(story, language or source.language))
         if article is None:
             article = article_services.create_from_wire(
                 source=source,
                 guid=guid,
-                fields=fields,
-                credits=credits,
-                tags=tags,
+                fields=changes.fields,
+                credits=changes.credits,
+                tags=changes.tags,
                 publish=publish,
                 reason=f"Imported {reason}",
             )
             item.outcome = WireItem.Outcome.CREATED
             outcome = "created"
+        elif _untouched_since_applied(items, article):
+            article = article_services.apply_wire_update(
+                article,
+                fields=changes.fields,
+                credits=changes.credits,
+                tags=changes.tags,
+                reason=f"Wire update {reason}",
+            )
+            item.outcome = WireItem.Outcome.UPDATED
+            outcome = "updated"
         else:
-            if _untouched_since_applied(items, article):
-                article = article_services.apply_wire_update(
-                    article, fields=fields, credits=credits, tags=tags, reason=f"Wire update {reason}"
-                )
-                item.outcome = WireItem.Outcome.UPDATED
-                outcome = "updated"
-            else:
-                article_services.flag_wire_update(article, reason=f"Wire update {reason} waits for an editor")
-                item.outcome = WireItem.Outcome.WAITING
-                outcome = "waiting"
+            article_services.flag_wire_update(article, reason=f"Wire update {reason} waits for an editor")
+            item.outcome = WireItem.Outcome.WAITING
+            outcome = "waiting"
         item.article = article
         if outcome in ("created", "updated") and article is not None:
             item.article_version = article.version
-            item.article_checksum = article_wire_checksum(article)
+            item.article_checksum = mapping.article_wire_checksum(article)
         _save_item(item, story)
         return ImportResult(outcome, article, item)
 
@@ -523,119 +409,3 @@ def _save_item(item: WireItem, story: ParsedStory) -> None:
             field="version",
             story=story.headline[:60],
         ) from None
-
-
-# --- Triage: an editor decides on a wire update that waits ---------------------------------------
-
-
-def story_from_json(data: dict) -> ParsedStory:
-    """A ParsedStory back from ``WireItem.parsed``."""
-    from datetime import datetime
-
-    from sources.wire.base import ParsedCredit
-
-    values = {k: v for k, v in data.items() if k in ParsedStory.__dataclass_fields__}
-    for name in ("version_at", "first_created", "embargo_until"):
-        if values.get(name):
-            values[name] = datetime.fromisoformat(values[name])
-    values["credits"] = [ParsedCredit(**c) for c in values.get("credits") or []]
-    return ParsedStory(**values)
-
-
-@dataclass
-class Triage:
-    """What the editor sees side by side: the agency's previous version, the new one, the current story."""
-
-    article: Article
-    waiting: WireItem
-    previous: WireItem | None
-
-    @property
-    def new_story(self) -> ParsedStory:
-        return story_from_json(self.waiting.parsed)
-
-    @property
-    def previous_story(self) -> ParsedStory | None:
-        return story_from_json(self.previous.parsed) if self.previous else None
-
-
-def pending_triage(article: Article) -> Triage | None:
-    """The newest waiting version of this story and the version last applied before it, or None."""
-    waiting = (
-        WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING)
-        .order_by("-version")
-        .first()
-    )
-    if waiting is None:
-        return None
-    previous = (
-        WireItem.objects.filter(article=article, article_version__isnull=False, version__lt=waiting.version)
-        .order_by("-version")
-        .first()
-    )
-    return Triage(article=article, waiting=waiting, previous=previous)
-
-
-TRIAGE_REFUSED = "You are not allowed to accept or reject wire updates."
-
-
-def _check_triage(user, article):
-    """Refuse without ``sources.triage_wire``. The audit row is written by ``refusals_audited`` on
-    the services below once their transaction has rolled back, so the refusal is not lost with it."""
-    if user is None or not user.has_perm("sources.triage_wire"):
-        raise article_services.Refused(TRIAGE_REFUSED, article=article, user=user, action="wire triage")
-
-
-@article_services.refusals_audited
-@transaction.atomic
-def accept_wire_update(article: Article, *, user, expected_version: int | None = None) -> Article:
-    """Apply the waiting agency version over the editor's changes (they stay in the revisions).
-
-    ``expected_version`` is the story's version the editor saw on the triage screen; it is checked
-    against the row locked for the update, so an edit saved meanwhile is never overwritten."""
-    _check_triage(user, article)
-    article = Article.objects.select_for_update(of=("self",)).select_related("source").get(pk=article.pk)
-    if expected_version is not None and article.version != expected_version:
-        raise article_services.StaleVersion(article, expected_version)
-    triage = pending_triage(article)
-    if triage is None:
-        raise ValidationError("No wire update is waiting for this story.")
-    story = triage.new_story
-    lang = normalise_language(story.language or article.language)
-    credits = [CreditInput(name=c.name[:200], role=c.role) for c in story.credits]
-    article = article_services.apply_wire_update(
-        article,
-        fields=_article_fields(story, lang),
-        credits=credits,
-        tags=story.keywords[:30],
-        reason=f"Wire update {article.source.code if article.source else ''} v{triage.waiting.version} "
-        f"accepted by {user.get_username()}",
-    )
-    article_services.audit(article, "wire_update_accepted", user=user, message=f"v{triage.waiting.version}")
-    WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).exclude(
-        pk=triage.waiting.pk
-    ).update(outcome=WireItem.Outcome.REJECTED)
-    WireItem.objects.filter(pk=triage.waiting.pk).update(
-        outcome=WireItem.Outcome.ACCEPTED,
-        article_version=article.version,
-        article_checksum=article_wire_checksum(article),
-    )
-    return article
-
-
-@article_services.refusals_audited
-@transaction.atomic
-def reject_wire_update(article: Article, *, user) -> Article:
-    """Keep the editor's story; the agency version stays in the log, marked rejected. A later agency
-    version will wait again, since the story still differs from what the wire last gave."""
-    _check_triage(user, article)
-    triage = pending_triage(article)
-    if triage is None:
-        raise ValidationError("No wire update is waiting for this story.")
-    WireItem.objects.filter(article=article, outcome=WireItem.Outcome.WAITING).update(
-        outcome=WireItem.Outcome.REJECTED
-    )
-    Article.objects.filter(pk=article.pk).update(wire_update_waiting=False)
-    article_services.audit(article, "wire_update_rejected", user=user, message=f"v{triage.waiting.version}")
-    article.refresh_from_db(fields=["wire_update_waiting"])
-    return article

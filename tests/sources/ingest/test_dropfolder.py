@@ -4,9 +4,12 @@ import os
 import time
 
 import pytest
+from django.db import connection
 
 from articles.models import Article
-from tests.sources.wire_helpers import fixture, run
+from sources.ingest import dropfolder, pipeline
+from sources.models import WireItem
+from tests.sources.wire_helpers import fixture, many, ninjs, run
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,29 @@ def test_a_file_still_being_written_waits(tmp_path):
 def test_bad_usage_exits_2(args, words):
     code, out, err = run(*args)
     assert code == 2 and words in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_watch_moves_files_only_after_their_batch_is_committed(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 3)
+    many(tmp_path, 7)
+    past = time.time() - 60
+    for path in tmp_path.iterdir():
+        os.utime(path, (past, past))
+    (tmp_path / "0005.json").write_bytes(ninjs(5, headline=""))
+    os.utime(tmp_path / "0005.json", (past, past))
+    seen = []
+    real_move = dropfolder._move
+
+    def move(path, folder):
+        assert not connection.in_atomic_block
+        guid = f"urn:test:batch:{int(path.stem)}"
+        seen.append((path.name, WireItem.objects.filter(guid=guid).exists()))
+        return real_move(path, folder)
+
+    monkeypatch.setattr(dropfolder, "_move", move)
+    code, out, _ = run("--watch", tmp_path, "--once", "--source", "NRW")
+    assert code == 1 and "created 6, updated 0, unchanged 0, failed 1" in out
+    assert sorted(seen) == [(f"{n:04d}.json", n != 5) for n in range(7)]
+    assert len(list((tmp_path / "done").iterdir())) == 6
+    assert (tmp_path / "failed" / "0005.json.error.txt").exists()

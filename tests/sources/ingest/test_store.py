@@ -3,7 +3,7 @@
 
 import pytest
 
-from sources import services
+from sources.ingest import store
 from sources.wire.base import ParsedCredit, ParsedStory
 from tests.factories import SourceFactory
 
@@ -24,9 +24,9 @@ def story(n, tags=()):
 @pytest.mark.parametrize("tags", [0, 8])
 def test_a_new_story_costs_a_fixed_number_of_queries(django_assert_max_num_queries, tags):
     source = SourceFactory()
-    services.import_story(story(0, ["warm"]), source=source, fmt="ninjs", raw="{}")
+    store.import_story(story(0, ["warm"]), source=source, fmt="ninjs", raw="{}")
     with django_assert_max_num_queries(16):
-        result = services.import_story(
+        result = store.import_story(
             story(1, [f"tag {i}" for i in range(tags)]), source=source, fmt="ninjs", raw="{}", publish=True
         )
     assert result.outcome == "created"

@@ -1,8 +1,6 @@
 """import_wire in batches: brand-new stories inserted together, unchanged files recognised by their
 bytes, one bad story still failing alone, files moved only once their batch is committed."""
 
-import json
-import os
 import time
 
 import pytest
@@ -11,44 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, AuditEntry, Revision, Tag
 from public.caching import purging
-from sources import importer, services
+from sources.ingest import mapping, pipeline, store
 from sources.models import ImportedFile, WireItem
-from tests.sources.wire_helpers import fixture, run
+from tests.sources.wire_helpers import fixture, many, ninjs, run, write
 
 pytestmark = pytest.mark.django_db
-
-
-def ninjs(n, *, headline=None, version=1, keywords=("oil", "Budget"), **extra):
-    data = {
-        "uri": f"urn:test:batch:{n}",
-        "version": str(version),
-        "type": "text",
-        "language": "en",
-        "headlines": [{"role": "main", "value": headline if headline is not None else f"Story number {n}"}],
-        "bodies": [
-            {
-                "role": "main",
-                "contenttype": "text/html",
-                "value": f"<p>Paragraph of story {n}, v{version}.</p>",
-            }
-        ],
-        "by": "Dana Aziz and Karwan Ali",
-        "located": "ERBIL (NR Wire)",
-        "keywords": list(keywords),
-    }
-    data.update(extra)
-    return json.dumps(data, ensure_ascii=False).encode()
-
-
-def write(folder, files):
-    folder.mkdir(exist_ok=True)
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    return folder
-
-
-def many(folder, count, start=0, **kwargs):
-    return write(folder, {f"{n:04d}.json": ninjs(n, **kwargs) for n in range(start, start + count)})
 
 
 def test_a_batch_writes_what_one_story_at_a_time_writes(tmp_path):
@@ -74,7 +39,7 @@ def test_a_batch_writes_what_one_story_at_a_time_writes(tmp_path):
         item = article.wire_items.get()
         assert item.outcome == "created" and item.article_version == article.version == 1
         # computed from the values written; the same as re-reading them
-        assert item.article_checksum == services.article_wire_checksum(article)
+        assert item.article_checksum == mapping.article_wire_checksum(article)
     assert Tag.objects.count() == 4
     assert ImportedFile.objects.count() == 5
     # the search vector is the database's (generated), though the insert did not read it back
@@ -103,12 +68,12 @@ def test_query_count_does_not_grow_with_the_number_of_stories(tmp_path):
 def test_reimport_of_unchanged_files_costs_a_query_a_batch(tmp_path, monkeypatch):
     folder = many(tmp_path / "in", 30)
     run(folder, "--source", "NRW")
-    monkeypatch.setattr(importer, "parse_bytes", lambda *a, **k: pytest.fail("an unchanged file was parsed"))
+    monkeypatch.setattr(pipeline, "parse_bytes", lambda *a, **k: pytest.fail("an unchanged file was parsed"))
     with CaptureQueriesContext(connection) as queries:
         code, out, _ = run(folder, "--source", "NRW")
     assert code == 0 and "created 0, updated 0, unchanged 30, failed 0" in out
     assert len(queries) <= 2, [q["sql"] for q in queries]  # the source, then the batch's files
-    monkeypatch.setattr(importer, "BATCH_FILES", 10)
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 10)
     with CaptureQueriesContext(connection) as queries:
         code, out, _ = run(folder, "--source", "NRW")
     assert "unchanged 30," in out and len(queries) <= 1 + 3
@@ -131,10 +96,10 @@ def test_a_database_error_in_the_bulk_insert_falls_back_story_by_story(tmp_path,
     folder = many(tmp_path / "in", 5)
     (folder / "0002.json").write_bytes(ninjs(2, version=2))
     run(write(tmp_path / "first", {"a.json": ninjs(2)}), "--source", "NRW")
-    monkeypatch.setattr(services, "stored_identities", lambda identities: set())
+    monkeypatch.setattr(store, "stored_identities", lambda identities: set())
     calls = []
-    real = services.import_story
-    monkeypatch.setattr(services, "import_story", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = store.import_story
+    monkeypatch.setattr(store, "import_story", lambda *a, **k: calls.append(1) or real(*a, **k))
     code, out, _ = run(folder, "--source", "NRW")
     assert code == 0 and "created 4, updated 1, unchanged 0, failed 0" in out
     assert len(calls) == 5
@@ -143,8 +108,8 @@ def test_a_database_error_in_the_bulk_insert_falls_back_story_by_story(tmp_path,
 
 def test_a_story_that_cannot_be_stored_fails_alone_with_its_file_and_story(tmp_path, monkeypatch):
     folder = many(tmp_path / "in", 4)
-    real_bulk = services.import_new_stories
-    real_one = services.import_story
+    real_bulk = store.import_new_stories
+    real_one = store.import_story
 
     def bad_one(story, **kwargs):
         if story.headline == "Story number 2":
@@ -153,7 +118,7 @@ def test_a_story_that_cannot_be_stored_fails_alone_with_its_file_and_story(tmp_p
         return real_one(story, **kwargs)
 
     monkeypatch.setattr(
-        services,
+        store,
         "import_new_stories",
         lambda batch: (
             real_bulk(batch)
@@ -161,7 +126,7 @@ def test_a_story_that_cannot_be_stored_fails_alone_with_its_file_and_story(tmp_p
             else (_ for _ in ()).throw(IntegrityError("bulk"))
         ),
     )
-    monkeypatch.setattr(services, "import_story", bad_one)
+    monkeypatch.setattr(store, "import_story", bad_one)
     code, out, err = run(folder, "--source", "NRW")
     assert code == 1 and "created 3, updated 0, unchanged 0, failed 1" in out
     assert "0002.json: story 'Story number 2': not stored: new row violates" in err
@@ -179,7 +144,7 @@ def test_a_multi_story_file_is_skipped_whole_on_reimport(tmp_path, monkeypatch):
     assert record.stories == 2 and sorted(record.wire_items) == sorted(
         WireItem.objects.values_list("pk", flat=True)
     )
-    monkeypatch.setattr(importer, "parse_bytes", lambda *a, **k: pytest.fail("an unchanged file was parsed"))
+    monkeypatch.setattr(pipeline, "parse_bytes", lambda *a, **k: pytest.fail("an unchanged file was parsed"))
     code, out, _ = run(path, "--source", "NRW")
     assert code == 0 and "created 0, updated 0, unchanged 2, failed 0" in out
 
@@ -219,10 +184,10 @@ def test_a_record_is_not_trusted_once_a_wire_item_is_gone(tmp_path):
 def test_a_parser_change_reads_the_files_again(tmp_path, monkeypatch):
     folder = many(tmp_path / "in", 3)
     run(folder, "--source", "NRW")
-    monkeypatch.setattr(importer, "parser_fingerprint", lambda: "changed")
+    monkeypatch.setattr(pipeline, "parser_fingerprint", lambda: "changed")
     calls = []
-    real = importer.parse_bytes
-    monkeypatch.setattr(importer, "parse_bytes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = pipeline.parse_bytes
+    monkeypatch.setattr(pipeline, "parse_bytes", lambda *a, **k: calls.append(1) or real(*a, **k))
     code, out, _ = run(folder, "--source", "NRW")
     assert code == 0 and "unchanged 3" in out and len(calls) == 3
 
@@ -250,43 +215,17 @@ def test_dry_run_writes_nothing(tmp_path):
 def test_a_batch_purges_the_page_cache_once(tmp_path, monkeypatch):
     purges = []
     monkeypatch.setattr(purging, "forget_generation", lambda: purges.append(1))
-    monkeypatch.setattr(importer, "BATCH_FILES", 10)
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 10)
     code, out, _ = run(many(tmp_path / "in", 25), "--source", "NRW", "--publish")
     assert code == 0 and "created 25," in out
     assert len(purges) == 3  # one a batch of 10, not one a story
-
-
-@pytest.mark.django_db(transaction=True)
-def test_watch_moves_files_only_after_their_batch_is_committed(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH_FILES", 3)
-    many(tmp_path, 7)
-    past = time.time() - 60
-    for path in tmp_path.iterdir():
-        os.utime(path, (past, past))
-    (tmp_path / "0005.json").write_bytes(ninjs(5, headline=""))
-    os.utime(tmp_path / "0005.json", (past, past))
-    seen = []
-    real_move = importer._move
-
-    def move(path, folder):
-        assert not connection.in_atomic_block
-        guid = f"urn:test:batch:{int(path.stem)}"
-        seen.append((path.name, WireItem.objects.filter(guid=guid).exists()))
-        return real_move(path, folder)
-
-    monkeypatch.setattr(importer, "_move", move)
-    code, out, _ = run("--watch", tmp_path, "--once", "--source", "NRW")
-    assert code == 1 and "created 6, updated 0, unchanged 0, failed 1" in out
-    assert sorted(seen) == [(f"{n:04d}.json", n != 5) for n in range(7)]
-    assert len(list((tmp_path / "done").iterdir())) == 6
-    assert (tmp_path / "failed" / "0005.json.error.txt").exists()
 
 
 @pytest.mark.parametrize("workers", [0, 1])
 def test_a_large_run_parses_the_next_batch_in_a_worker_process(tmp_path, monkeypatch, settings, workers):
     """Batches of 4 files: the parse of each next batch runs in a worker process (or inline with
     WIRE_IMPORT_PARSE_WORKERS = 0) while the one before is stored; the outcome is the same."""
-    monkeypatch.setattr(importer, "BATCH_FILES", 4)
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 4)
     settings.WIRE_IMPORT_PARSE_WORKERS = workers
     folder = many(tmp_path / "in", 10)
     (folder / "0006.json").write_bytes(b'{"uri": "urn:x", "headline": 5}')
@@ -336,7 +275,7 @@ def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path
     next is parsed and planned: the same outcome, in order; one purge a batch."""
     purges, threads = [], set()
     monkeypatch.setattr(purging, "forget_generation", lambda: purges.append(1))
-    real_write = importer._Batcher.write
+    real_write = pipeline.Batcher.write
 
     def write(self, planned):
         import threading
@@ -346,13 +285,13 @@ def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path
             time.sleep(0.5)  # the next batch is planned before this one commits
         return real_write(self, planned)
 
-    monkeypatch.setattr(importer._Batcher, "write", write)
+    monkeypatch.setattr(pipeline.Batcher, "write", write)
     one_by_one = []
-    real_story = services.import_story
+    real_story = store.import_story
     monkeypatch.setattr(
-        services, "import_story", lambda story, **kw: one_by_one.append(story.guid) or real_story(story, **kw)
+        store, "import_story", lambda story, **kw: one_by_one.append(story.guid) or real_story(story, **kw)
     )
-    monkeypatch.setattr(importer, "BATCH_FILES", 4)
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 4)
     folder = many(tmp_path / "in", 13)
     (folder / "0005.json").write_bytes(ninjs(5, headline="x" * 301))
     # v2 of a story of the batch before, planned before that batch is committed: its insert meets
@@ -369,31 +308,3 @@ def test_a_large_run_writes_in_a_thread_while_the_next_batch_is_planned(tmp_path
     assert len(purges) == 4  # 13 files in batches of 4
     code, out, _ = run(folder, "--source", "NRW", "--publish")
     assert "created 0, updated 0, unchanged 12, failed 1" in out
-
-
-def test_files_under_a_folder_are_those_rglob_gives_in_the_same_order(tmp_path):
-    from pathlib import Path
-
-    for name in [
-        "b/2.xml",
-        "b/10.xml",
-        "a.json",
-        "B/x",
-        ".hidden/in.xml",
-        "c/.dot.xml",
-        "c/d/e.txt",
-        "a b/ü.xml",
-    ]:
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("x")
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "link").symlink_to(tmp_path / "c", target_is_directory=True)
-    (tmp_path / "file-link").symlink_to(tmp_path / "a.json")
-    (tmp_path / "broken").symlink_to(tmp_path / "nowhere")
-    expected = sorted(
-        p
-        for p in Path(tmp_path).rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(tmp_path).parts)
-    )
-    assert importer._files_under(tmp_path) == expected

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, Revision
 from sources.models import Source, WireItem
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "text"
 pytestmark = pytest.mark.django_db
 
 

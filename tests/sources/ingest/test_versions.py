@@ -4,7 +4,7 @@ import pytest
 
 from articles import services as article_services
 from articles.models import Article
-from sources import services
+from sources.ingest import mapping
 from sources.models import WireItem
 from tests.sources.wire_helpers import fixture, run
 
@@ -135,7 +135,7 @@ def test_publishing_is_not_an_editors_change_but_an_edit_is(editor_user, tmp_pat
     article = Article.objects.get()
     assert "three spillways" in article.body and not article.wire_update_waiting
     assert article.status == "published"
-    assert WireItem.objects.get(version=2).article_checksum == services.article_wire_checksum(article)
+    assert WireItem.objects.get(version=2).article_checksum == mapping.article_wire_checksum(article)
     article_services.update_article(
         article, user=editor_user, standfirst="An editor's standfirst.", expected_version=article.version
     )
@@ -151,9 +151,9 @@ def test_publishing_is_not_an_editors_change_but_an_edit_is(editor_user, tmp_pat
 def test_article_checksum_sees_credits_and_tags():
     run(V1)
     article = Article.objects.get()
-    before = services.article_wire_checksum(article)
+    before = mapping.article_wire_checksum(article)
     article_services.set_tags(article, ["Something else"])
-    assert services.article_wire_checksum(article) != before
+    assert mapping.article_wire_checksum(article) != before
 
 
 def test_unchanged_reimport_costs_one_query_a_file(tmp_path, django_assert_max_num_queries):

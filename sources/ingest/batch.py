@@ -1,0 +1,92 @@
+"""What a batch carries through the pipeline: its files, their stories, and the run's ``Report``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sources.ingest import inputs, store
+from sources.wire import ParseError
+from sources.wire.base import ParsedStory
+
+
+@dataclass
+class Report:
+    counts: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    results: list[store.ImportResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+    def summary(self) -> str:
+        main = ", ".join(
+            f"{name} {self.counts[name]}" for name in ("created", "updated", "unchanged", "failed")
+        )
+        extra = ", ".join(
+            f"{n} {self.counts[n]}" for n in ("waiting", "withdrawn", "stale") if self.counts[n]
+        )
+        return f"{main}; {extra}" if extra else main
+
+    def merge(self, files: list[BatchFile]) -> None:
+        for file in files:
+            self.counts.update(file.report.counts)
+            self.errors.extend(file.report.errors)
+            self.notices.extend(file.report.notices)
+            self.results.extend(file.report.results)
+
+
+@dataclass(eq=False)
+class BatchFile:
+    name: str
+    data: bytes | Exception  # the bytes, or why there are none (unreadable, refused by ``inputs``)
+    path: Path | None = None  # in a drop folder: where it is to be moved from
+    report: Report = field(default_factory=Report)
+    sha256: str = ""
+    format: str = ""
+    stories: list[BatchStory] = field(default_factory=list)
+    whole: str | None = None
+
+    def raw_text(self) -> str:
+        if self.whole is None:  # a file of one story is kept whole
+            self.whole = self.data.decode("utf-8-sig", errors="replace")
+        return self.whole
+
+    def fail(self, error: Exception) -> None:
+        """The whole file failed (unread, refused or unparsable): one failure, named."""
+        self.report.counts["failed"] += 1
+        # A refused entry's message names it already ("skipped: NAME is a symbolic link ...").
+        self.report.errors.append(
+            str(error) if isinstance(error, inputs.Refused) else f"{self.name}: {error}"
+        )
+
+
+@dataclass(eq=False)
+class BatchStory:
+    file: BatchFile
+    story: ParsedStory | ParseError
+    source: object = None  # a Source, or the exception naming why there is none
+    key: tuple | None = None  # (source id, guid, checksum)
+    result: store.ImportResult | None = None
+    error: str | None = None  # the failure, as reported (file name included)
+    counts_as: str = ""  # the outcome counted for it
+    order: int = 0  # its place in the batch
+    new: store.NewStory | None = None  # built for the bulk insert
+    parsed: dict | None = None  # story.as_json()
+    cleaned: object = None  # mapping.clean_story_text(story)
+
+    def fail(self, message: str) -> None:
+        self.error, self.result, self.counts_as = f"{self.file.name}: {message}", None, "failed"
+
+    def done(self, result: store.ImportResult) -> None:
+        self.result, self.error, self.counts_as = result, None, result.outcome
+        if result.outcome == "conflict":
+            # Stored (nothing received is lost), but not applied: a failure for the run.
+            story = self.story
+            self.error = f"{self.file.name}: " + str(
+                ParseError(result.message, field="version", line=story.line, story=story.headline[:60])
+            )
+            self.counts_as = "failed"
