@@ -100,7 +100,9 @@ def test_every_surface_prints_the_same_publication_time(client, stories, setting
         expected = _second(story.published_time)
         url = settings.SITE_URL + story.get_absolute_url()
         printed = _page_times(client, story)
-        assert {k: _second(printed[k]) for k in ("page", "og", "json_ld")} == dict.fromkeys(("page", "og", "json_ld"), expected), name
+        assert {k: _second(printed[k]) for k in ("page", "og", "json_ld")} == dict.fromkeys(
+            ("page", "og", "json_ld"), expected
+        ), name
         assert {_second(feeds[url][k]) for k in ("rss", "atom")} == {expected}, name
         for modified in (printed["og_modified"], printed["json_ld_modified"], feeds[url]["atom_updated"]):
             assert modified >= printed["json_ld"], name
