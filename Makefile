@@ -31,11 +31,21 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## run: install, migrate, load the demo newsroom once, serve site and admin on http://$(HOST):$(PORT)
+# SITE_URL follows HOST and PORT for every command (canonical links, feeds, sitemaps, share links). A
+# generated SECRET_KEY goes into .env (never committed) once, so manage.py commands run by hand in this
+# checkout (import_wire, publish_due) work too. The scheduler runs beside the server, every 15 s, and
+# stops with it.
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
+	@grep -qs '^SECRET_KEY=' .env || { \
+	  echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
+	  echo "make run: wrote a generated SECRET_KEY to .env (ignored by git) for manage.py commands"; }
 	$(BIN)/python manage.py migrate --noinput
-	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py publish_due --every 15 & scheduler=$$!; \
+	  trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite on PostgreSQL, with coverage
 test: install-test
