@@ -405,3 +405,11 @@ def story_corrections(article):
         )
         for c in correction_list
     ]
+
+
+def public_tags():
+    """The tags a reader may see: those on at least one published story. A tag used only by drafts
+    answers 404 like a tag that does not exist (its name would say what the desk is working on)."""
+    from articles.models import Article, Tag
+
+    return Tag.objects.filter(models.Exists(Article.objects.published().filter(tags=OuterRef("pk"))))

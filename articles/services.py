@@ -576,6 +576,11 @@ def transition(
         current.first_published_at = current.first_published_at or current.publish_at
         current.updated_at = now if previous == workflow.UNPUBLISHED else current.publish_at
         update += ["publish_at", "first_published_at", "updated_at"]
+    if move.target in (workflow.UNPUBLISHED, workflow.KILLED):
+        # Taking a story down revokes its share-preview links for good: a link must not come back to
+        # life when the story later goes back to draft.
+        current.preview_nonce = new_preview_nonce()
+        update.append("preview_nonce")
     if move.target == workflow.KILLED:
         current.withdrawn_reason = reason
         update.append("withdrawn_reason")

@@ -9,6 +9,8 @@ admin.site.site_header = f"{settings.SITE_NAME} desk"
 admin.site.site_title = f"{settings.SITE_NAME} desk"
 admin.site.index_title = "Stories, sources and staff"
 
+handler404 = "public.views.not_found"
+
 urlpatterns = [
     # Uploads and renditions, served by the application whenever they live under this site (the
     # default, one machine): with DEBUG off too. A MEDIA_URL on another host is that host's job.

@@ -22,7 +22,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from articles.languages import feed_language
-from articles.models import Article, Correction, Tag
+from articles.models import Article, Correction
+from articles.querysets import public_tags
 from articles.sanitize import plain_text
 from editors.models import Editor
 from public.seo import absolute, on_site
@@ -207,7 +208,7 @@ class SectionAtomFeed(AtomMixin, SectionFeed):
 class TagFeed(StoryFeed):
     def get_object(self, request, slug):
         super().get_object(request)
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(public_tags(), slug=slug)
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: {obj.name}"

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles.models import Article, Tag
-from articles.querysets import modified_time_expr, newest_first, published_time_expr
+from articles.models import Article
+from articles.querysets import modified_time_expr, newest_first, public_tags, published_time_expr
 from editors.models import Editor
 from public.context_processors import nav_sections
 from public.seo import absolute, on_site
@@ -83,7 +83,7 @@ class TagSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return Tag.objects.filter(articles__in=Article.objects.published()).distinct().order_by("slug")
+        return public_tags().order_by("slug")
 
     def get_latest_lastmod(self):
         return None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from articles import querysets
 from articles.languages import LANGUAGE_CHOICES
-from articles.models import Article, Correction, Status, Tag
+from articles.models import Article, Correction, Status
 from editors.models import Editor
 from public.caching import fragments, public_page, set_last_modified
 from public.context_processors import nav_sections
@@ -139,7 +139,7 @@ def section(request, slug):
 @public_page(params=LISTING_PARAMS)
 @_redirect_moved_pages
 def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(querysets.public_tags(), slug=slug)
     return _listing(
         request,
         Article.objects.published().filter(tags=tag),
@@ -222,3 +222,14 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def not_found(request, exception=None):
+    """The 404 for an address no URL pattern matches, with the ``Cache-Control`` every other public 404
+    has (a shared cache must not keep a "not found" for a story about to be published)."""
+    from django.utils.cache import patch_cache_control
+    from django.views.defaults import page_not_found
+
+    response = page_not_found(request, exception)
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
