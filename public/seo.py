@@ -2,6 +2,7 @@
 templates share. Everything is built from what ``for_story_page()`` already loaded: no queries."""
 
 import json
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -88,17 +89,52 @@ def image_sources(article) -> dict | None:
     }
 
 
-def _person(credit) -> dict:
-    person = {"@type": "Person", "name": credit.display_name}
+# A credit that names no staff profile is a person unless it reads as an organisation: the story's
+# agency, the publication itself, or a desk or agency by its words ("Reuters", "AFP staff", "Foreign desk").
+ORGANISATION_WORDS = frozenset(
+    {
+        "staff",
+        "desk",
+        "agency",
+        "agencies",
+        "bureau",
+        "newsroom",
+        "wires",
+        "reuters",
+        "afp",
+        "ap",
+        "dpa",
+        "aap",
+        "ntb",
+    }
+)
+
+
+def _is_organisation(name: str, article) -> bool:
+    folded = name.casefold()
+    source = article.source if article.source_id else None
+    if source is not None and folded in {source.name.casefold(), source.code.casefold()}:
+        return True
+    if folded == settings.SITE_NAME.casefold():
+        return True
+    return any(word in ORGANISATION_WORDS for word in re.findall(r"\w+", folded))
+
+
+def _person(credit, article) -> dict:
     if credit.editor_id:
-        person["url"] = absolute(credit.editor.get_absolute_url())
-    return person
+        return {
+            "@type": "Person",
+            "name": credit.display_name,
+            "url": absolute(credit.editor.get_absolute_url()),
+        }
+    kind = "Organization" if _is_organisation(credit.display_name, article) else "Person"
+    return {"@type": kind, "name": credit.display_name}
 
 
 def news_article(article) -> dict:
     credits = list(article.credits.all())
-    authors = [_person(c) for c in credits if c.role in AUTHOR_ROLES]
-    editors = [_person(c) for c in credits if c.role in EDITOR_ROLES]
+    authors = [_person(c, article) for c in credits if c.role in AUTHOR_ROLES]
+    editors = [_person(c, article) for c in credits if c.role in EDITOR_ROLES]
     url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",

@@ -128,3 +128,24 @@ def test_a_right_to_left_teaser_date_reads_in_order(client, section, settings):
     date = re.search(r'<time datetime="2026-11-25T13:04:00\+03:00"><bdi dir="rtl">([^<]+)</bdi>', teaser)
     assert date and date.group(1).endswith("2026\u060c 13:04") and "," not in date.group(1)
     assert '<bdi dir="ltr" class="zone">(UTC+3)</bdi>' in teaser
+
+
+def test_json_ld_credits_agencies_and_desks_as_organisations_and_people_as_persons(client, section):
+    import json
+    import re
+
+    from sources.models import Source
+    from tests.factories import CreditFactory
+
+    source = Source.objects.create(name="Reuters", code="REUTERS", slug="reuters")
+    story = ArticleFactory(section=section, published=True, source=source)
+    for name in ("Rebin Omar", "Reuters", "Foreign desk", "AFP staff"):
+        CreditFactory(article=story, name=name)
+    html = client.get(story.get_absolute_url()).content.decode()
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert [(a["@type"], a["name"]) for a in ld["author"]] == [
+        ("Person", "Rebin Omar"),
+        ("Organization", "Reuters"),
+        ("Organization", "Foreign desk"),
+        ("Organization", "AFP staff"),
+    ]
