@@ -78,6 +78,9 @@ def image_sources(article) -> dict | None:
     original = image.file.url if image.file else ""
     return {
         "src": largest_jpeg["url"] if largest_jpeg else original,
+        # the size of ``src`` itself (og:image:width/height): the rendition's, or the original's
+        "src_width": (largest_jpeg or {}).get("width") or image.width or None,
+        "src_height": (largest_jpeg or {}).get("height") or image.height or None,
         "original": original,
         "width": image.width or (largest_jpeg or {}).get("width") or None,
         "height": image.height or (largest_jpeg or {}).get("height") or None,

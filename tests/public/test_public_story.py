@@ -61,6 +61,10 @@ def test_lead_image_has_caption_credit_and_srcset(client, story):
     assert "480w" in webp and "960w" in webp and ".webp" in webp
     img_srcset = re.search(r'<img src="[^"]+" srcset="([^"]+)"', html).group(1)
     assert "480w" in img_srcset and "960w" in img_srcset
+    # og:image is the largest JPEG rendition (960 x 640 here), and says so
+    assert re.search(r'<meta property="og:image" content="[^"]+-960\.jpeg">', html)
+    assert '<meta property="og:image:width" content="960">' in html
+    assert '<meta property="og:image:height" content="640">' in html
 
 
 def test_image_without_renditions_uses_the_original(client, section, media_root):
