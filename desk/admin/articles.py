@@ -628,6 +628,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "locked_at": article.locked_at,
                     "mine": holder == user,
                     "can_unlock": user.has_perm("articles.unlock_article"),
+                    # a workflow button submits the edit form: the edits are saved first, then the move
+                    "moves_save_first": can_edit,
                     "transitions": self._transitions_for(user, article),
                     "embargo_until": article.embargo_until if article.is_embargoed else None,
                     "withdrawn_reason": article.withdrawn_reason if article.status != workflow.KILLED else "",
@@ -697,8 +699,28 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.record_revision(form.instance, user=request.user, reason="Edited" if change else "Created")
-        if "_continue" not in request.POST:
+        if "_continue" not in request.POST and "_transition" not in request.POST:
             services.release_lock(form.instance, request.user)
+
+    def response_change(self, request, obj):
+        """A workflow button on the edit form submits the form: the edits were just saved (through the
+        form's validation, the stale-version check and the lock), and only then is the move made, on the
+        version just saved. An invalid form never gets here: it comes back with the edits kept."""
+        name = request.POST.get("_transition")
+        if not name:
+            return super().response_change(request, obj)
+        try:
+            self._move(
+                request,
+                obj,
+                name,
+                reason=request.POST.get(f"reason_{name}", ""),
+                expected=str(obj.version),
+                override=request.POST.get(f"override_{name}") == "1",
+            )
+        except PermissionDenied as exc:  # audited by the service; the saved edits stay saved
+            self.message_user(request, f"Your changes were saved, but not the move: {exc}", messages.ERROR)
+        return HttpResponseRedirect(self._change_url(obj))
 
     # -- extra screens -----------------------------------------------------------------------------------
 
@@ -742,15 +764,26 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return JsonResponse({"error": "POST only"}, status=405)
         article = self._article(request, pk)
-        expected = request.POST.get("expected_version")
+        self._move(
+            request,
+            article,
+            name,
+            reason=request.POST.get("reason", ""),
+            expected=request.POST.get("expected_version"),
+            override=request.POST.get("override_withdrawal") == "1",
+        )
+        return HttpResponseRedirect(self._change_url(article))
+
+    def _move(self, request, article, name, *, reason, expected, override):
+        """One workflow move and its message; a refusal (403) is audited by the service."""
         try:
             services.transition(
                 article,
                 name,
                 user=request.user,
-                reason=request.POST.get("reason", "").strip(),
-                expected_version=int(expected) if expected else None,
-                override_withdrawal=request.POST.get("override_withdrawal") == "1",
+                reason=reason.strip(),
+                expected_version=int(expected) if expected and expected.isdigit() else None,
+                override_withdrawal=override,
             )
         except ValidationError as exc:
             self.message_user(request, _messages(exc), messages.ERROR)
@@ -762,7 +795,6 @@ class ArticleAdmin(admin.ModelAdmin):
             state = _state(article)
             label = STATE_LABELS.get(state) or state.replace("_", " ")
             self.message_user(request, f"“{article.headline}” is now {label.lower()}.", messages.SUCCESS)
-        return HttpResponseRedirect(self._change_url(article))
 
     def heartbeat_view(self, request, pk):
         if request.method != "POST":

@@ -1,4 +1,5 @@
-/* The editorial desk's change form: lock heartbeat, lock release, embargo countdown. No build step. */
+/* The editorial desk's change form: lock heartbeat, lock release, embargo countdown, workflow buttons that
+   save the edits first, a warning before leaving unsaved edits. No build step. */
 (function () {
   "use strict";
 
@@ -62,9 +63,49 @@
     window.setInterval(tick, 1000);
   }
 
+  // A workflow button submits the edit form (the server saves, then moves). A move that needs a reason
+  // asks for it here before anything is sent; a kill asks for confirmation. The server checks both too.
+  function guardMoves() {
+    document.querySelectorAll("button[name=_transition]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        var reason = document.querySelector("[data-move-reason='" + button.value + "']");
+        if (reason && !reason.value.trim()) {
+          event.preventDefault();
+          reason.setCustomValidity("Give the reason for this action.");
+          reason.reportValidity();
+          reason.addEventListener("input", function () { reason.setCustomValidity(""); }, { once: true });
+          return;
+        }
+        if (button.value === "kill" && !window.confirm("Kill this story? It leaves the site for good (410 Gone).")) {
+          event.preventDefault();
+        }
+      });
+    });
+  }
+
+  // Leaving the page with edits not yet saved asks first (the browser's own prompt).
+  function warnOnUnsavedEdits() {
+    var form = document.getElementById("article_form");
+    if (!form) return;
+    var dirty = false;
+    function mark(event) {
+      if (!event.target.closest("[data-move-reason]")) dirty = true;
+    }
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!dirty) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("desk-panel");
     if (panel) startHeartbeat(panel);
     startCountdowns();
+    guardMoves();
+    warnOnUnsavedEdits();
   });
 })();

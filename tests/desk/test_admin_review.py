@@ -96,7 +96,8 @@ def test_withdrawn_story_shows_a_banner_and_publish_asks_for_an_override(editor_
     assert (
         'id="desk-withdrawn"' in page and "Withdrawn by the agency:</strong> dpa: canceled by agency" in page
     )
-    assert 'name="override_withdrawal" value="1"' in page and 'aria-label="Override reason"' in page
+    # the button submits the edit form, with the override and its reason in it
+    assert 'name="override_publish" value="1"' in page and 'aria-label="Override reason"' in page
     response = client_for(editor_user).post(transition_url(article, "publish"), follow=True)
     assert "Withdrawn by the agency" in response.content.decode()
     assert Article.objects.get(pk=article.pk).status == "in_review"
@@ -280,3 +281,34 @@ def test_restore_over_http_while_locked_by_someone_else_is_a_message(editor_user
     )
     assert "hief_editor is editing this story (since" in response.content.decode()  # the admin capitalises
     assert Article.objects.get(pk=article.pk).headline == "Second"
+
+
+def test_a_workflow_button_on_the_edit_form_saves_the_edits_then_moves(editor_user):
+    """What the browser sends when an editor clicks Publish with unsaved edits: the whole form plus
+    ``_transition``. The edits land as a revision first; the move is made on the version just saved."""
+    from tests.desk.test_admin_desk import form_data
+
+    article = ArticleFactory(status="in_review", headline="Old headline")
+    client = client_for(editor_user)
+    data = form_data(article, headline="Edited and published at once", _transition="publish")
+    response = client.post(change_url(article), data, follow=True)
+    assert "is now published" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == "published" and article.headline == "Edited and published at once"
+    reasons = list(article.revisions.order_by("number").values_list("reason", "snapshot__headline"))
+    assert reasons[-2:] == [
+        ("Edited", "Edited and published at once"),
+        ("Publish", "Edited and published at once"),
+    ]
+
+
+def test_an_invalid_form_with_a_workflow_button_moves_nothing(editor_user):
+    from tests.desk.test_admin_desk import form_data
+
+    article = ArticleFactory(status="in_review", headline="Old headline")
+    client = client_for(editor_user)
+    data = form_data(article, headline="", _transition="publish")
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == "in_review" and article.headline == "Old headline"
