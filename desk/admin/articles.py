@@ -373,18 +373,27 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
+SHAREABLE_STATES = frozenset({"draft", "in_review", "scheduled", "embargoed"})
+
+
 class ReviewFilter(admin.SimpleListFilter):
     title = "desk queues"
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [("review", "Waiting for review"), ("wire", "Wire updates waiting")]
+        return [
+            ("review", "Waiting for review"),
+            ("wire", "Wire updates waiting"),
+            ("withdrawn", "Withdrawn by the agency"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "review":
             return queryset.filter(status="in_review")
         if self.value() == "wire":
             return queryset.filter(wire_update_waiting=True)
+        if self.value() == "withdrawn":  # a kill's reason is the desk's own, not the agency's
+            return queryset.exclude(withdrawn_reason="").exclude(status=workflow.KILLED)
         return queryset
 
 
@@ -499,6 +508,8 @@ class ArticleAdmin(admin.ModelAdmin):
         state = _state(obj)
         label = STATE_LABELS.get(state) or state.replace("_", " ").capitalize()
         extra = " · wire update" if obj.wire_update_waiting else ""
+        if obj.withdrawn_reason and obj.status != workflow.KILLED:
+            extra += " · withdrawn by the agency"
         return format_html(
             '<span class="desk-badge" style="background:{}">{}</span>{}',
             STATUS_COLOURS.get(state, "#444"),
@@ -633,11 +644,15 @@ class ArticleAdmin(admin.ModelAdmin):
                     "transitions": self._transitions_for(user, article),
                     "embargo_until": article.embargo_until if article.is_embargoed else None,
                     "withdrawn_reason": article.withdrawn_reason if article.status != workflow.KILLED else "",
-                    "scheduled_for": article.publish_at
-                    if article.publish_at and article.publish_at > timezone.now()
-                    else None,
+                    # "Scheduled" only for a story that is published with a time ahead; an in-review
+                    # story with a future time is not scheduled until someone publishes it
+                    "scheduled_for": article.publish_at if state == "scheduled" else None,
                     "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
-                    "share_url": request.build_absolute_uri(preview.share_url(article)) if can_edit else None,
+                    # a share preview is for a story readers cannot see yet: not for a live, killed,
+                    # unpublished or agency-withdrawn one
+                    "share_url": request.build_absolute_uri(preview.share_url(article))
+                    if can_edit and state in SHAREABLE_STATES and not article.withdrawn_reason
+                    else None,
                     "revoke_url": reverse("admin:articles_article_revoke_share", args=[article.pk]),
                     "share_hours": settings.PREVIEW_MAX_AGE // 3600,
                     "heartbeat_url": reverse("admin:articles_article_heartbeat", args=[article.pk]),

@@ -312,3 +312,54 @@ def test_an_invalid_form_with_a_workflow_button_moves_nothing(editor_user):
     assert response.status_code == 200 and "errornote" in response.content.decode()
     article.refresh_from_db()
     assert article.status == "in_review" and article.headline == "Old headline"
+
+
+def test_an_in_review_story_with_a_future_time_is_not_called_scheduled(editor_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = timezone.now() + timedelta(days=1)
+    in_review = ArticleFactory(status="in_review", publish_at=later)
+    page = client_for(editor_user).get(change_url(in_review)).content.decode()
+    assert "Scheduled for" not in page and "Schedule for" in page  # the button says what Publish will do
+    scheduled = ArticleFactory(status="published", publish_at=later, first_published_at=later)
+    assert "Scheduled for" in client_for(editor_user).get(change_url(scheduled)).content.decode()
+
+
+def test_share_preview_controls_only_on_stories_readers_cannot_see_yet(editor_user):
+    from articles import services
+
+    shown = {
+        "draft": ArticleFactory(status="draft"),
+        "in_review": ArticleFactory(status="in_review"),
+    }
+    hidden = {
+        "live": ArticleFactory(published=True),
+        "unpublished": ArticleFactory(status="unpublished"),
+        "killed": ArticleFactory(status="killed"),
+    }
+    withdrawn = ArticleFactory(status="draft")
+    services.withdraw_from_wire(withdrawn, reason="AFP: kill")
+    hidden["withdrawn"] = withdrawn
+    client = client_for(editor_user)
+    for name, story in shown.items():
+        assert 'id="desk-share-url"' in client.get(change_url(story)).content.decode(), name
+    for name, story in hidden.items():
+        page = client.get(change_url(story)).content.decode()
+        assert 'id="desk-share-url"' not in page and "Revoke share links" not in page, name
+
+
+def test_agency_withdrawn_stories_are_flagged_and_filterable_in_the_list(editor_user):
+    from articles import services
+
+    withdrawn = ArticleFactory(status="draft", headline="Withdrawn by AFP")
+    services.withdraw_from_wire(withdrawn, reason="AFP: kill")
+    ArticleFactory(status="draft", headline="An ordinary draft")
+    ArticleFactory(status="killed", headline="Killed by the desk", withdrawn_reason="Legal")
+    client = client_for(editor_user)
+    listing = client.get("/admin/articles/article/").content.decode()
+    assert "withdrawn by the agency" in listing and "Withdrawn by the agency" in listing  # badge, filter
+    filtered = client.get("/admin/articles/article/?queue=withdrawn").content.decode()
+    assert "Withdrawn by AFP" in filtered
+    assert "An ordinary draft" not in filtered and "Killed by the desk" not in filtered
