@@ -476,9 +476,18 @@ def test_audit_log_is_for_chief_editors_only(editor_user, chief_editor, reporter
 
 
 def test_wire_editor_role_exists_and_can_edit_any_story():
+    """Editing, not viewing: a read-only page is a 200 too, so the edit is posted and read back."""
     user = role_user("Wire editor", "wired")
-    article = ArticleFactory()
-    assert client_for(user).get(change_url(article)).status_code == 200
+    article = services.create_article(headline="Agency copy as filed")  # someone else's story
+    client = client_for(user)
+    page = client.get(change_url(article)).content.decode()
+    assert 'name="headline"' in page and 'id="id_headline"' in page  # an input, not a read-only line
+    response = client.post(
+        change_url(article), form_data(article, headline="Agency copy, edited on the desk")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.headline == "Agency copy, edited on the desk" and article.version == 2
 
 
 # --- capped count and deep pages ------------------------------------------------------------------------
