@@ -40,14 +40,14 @@ ALLOWED_TAGS = {
     "bdi",
     "span",
 }
+# Besides these, every element may carry title and lang (nh3's generic attributes).
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "hreflang"},
-    "abbr": {"title"},
+    "a": {"href", "hreflang"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "bdi": {"dir"},
-    "span": {"dir", "lang"},
-    "p": {"dir", "lang"},
+    "span": {"dir"},
+    "p": {"dir"},
     "blockquote": {"cite"},
     "q": {"cite"},
 }
@@ -70,7 +70,7 @@ CLEAN_CONTENT_TAGS = {
 # while inline tags go without one ("<b>Erb</b>il" is "Erbil").
 BREAKING_TAGS = {
     "p", "br", "hr", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "tr", "th", "td",
+    "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "caption", "th", "td",
     "figure", "figcaption", "pre", "title", "hl1", "hl2",
 }  # fmt: skip
 
