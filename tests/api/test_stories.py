@@ -295,3 +295,23 @@ def test_a_picture_comes_with_every_rendition(api, valid_ninjs, media_root):
         for rendition in picture["renditions"][1:]:
             path = rendition["href"].removeprefix("http://127.0.0.1:8000")
             assert api.client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("api:story", {"pk": 12}),
+        ("public:story", {"pk": 987654321, "slug": "بەنداو-dam"}),
+        ("public:story", {"pk": 5, "slug": "-"}),
+        ("public:tag", {"slug": "کوردستان"}),
+        ("public:section", {"slug": "world"}),
+        ("public:author", {"slug": "rêbaz-ahmed"}),
+    ],
+)
+def test_fast_links_are_what_reverse_gives(name, kwargs, settings):
+    from django.urls import reverse
+
+    assert ninjs.link_to(name, **kwargs) == ninjs.link(reverse(name, kwargs=kwargs))
+    settings.SITE_URL = "https://news.example.org"
+    assert ninjs.link_to(name, **kwargs) == ninjs.link(reverse(name, kwargs=kwargs))
+    assert ninjs.link_to(name, **kwargs).startswith("https://news.example.org/")
