@@ -42,11 +42,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     # The project's apps, lowest layer first: editors <- articles (domain) <- sources (ingest)
-    # <- public (site) <- desk; bench holds the benchmarks' commands.
+    # <- public (site) <- api (the content API) <- desk; bench holds the benchmarks' commands.
     "editors",
     "articles",
     "sources",
     "public",
+    "api",
     "desk",
     "bench",
     "django_prose_editor",

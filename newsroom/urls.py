@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("preview/<str:token>/", shared_preview, name="preview"),
+    path("api/", include("api.urls")),  # the content API (docs/api.md)
     path("", include("public.urls")),
 ]
