@@ -169,5 +169,26 @@ def test_plain_text(raw, text):
     assert plain_text(raw) == text
 
 
+BREAKING = ["p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+            "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "figure", "figcaption", "pre", "title", "hl1",
+            "hl2"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [f"Erbil<{tag}>council</{tag}>votes" for tag in BREAKING]
+    + [
+        "Erbil<br>council<br>votes",
+        "Erbil<hr>council<hr>votes",
+        "<table><caption>Erbil</caption></table>council votes",
+        "<table><tr><th>Erbil</th><th>council</th></tr></table> votes",
+        "<table><tr><td>Erbil</td><td>council</td></tr></table> votes",
+    ],
+)
+def test_block_elements_separate_words_in_plain_text(raw):
+    """Headlines and standfirsts from agency markup: NITF's <hl1>, a document's <title>, HTML blocks."""
+    assert plain_text(raw) == "Erbil council votes"
+
+
 def test_paragraphs_to_html_escapes_and_skips_blank_paragraphs():
     assert paragraphs_to_html(["a < b & c", "  ", 'say "hi"']) == '<p>a &lt; b &amp; c</p>\n<p>say "hi"</p>'
