@@ -211,6 +211,9 @@ IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1
 IMAGE_MAX_PIXELS = env.int(
     "IMAGE_MAX_PIXELS", default=50_000_000
 )  # larger is refused as a decompression bomb
+# Pixels a worker decodes at once (about four bytes each): a JPEG is decoded at a reduced scale within
+# it; a PNG, WebP or GIF larger than this is refused (articles/images.py, docs/security.md).
+IMAGE_MAX_DECODE_PIXELS = env.int("IMAGE_MAX_DECODE_PIXELS", default=25_000_000)
 IMAGE_RENDITION_WIDTHS = [480, 960, 1600]
 
 # Security: strict by default; the development command switches DEBUG on.
