@@ -42,8 +42,16 @@ class ImageRejected(ValueError):
     pass
 
 
+class TooLargeToDecode(ValueError):
+    """More pixels than a worker decodes at once (``IMAGE_MAX_DECODE_PIXELS``)."""
+
+
 def _max_pixels() -> int:
     return getattr(settings, "IMAGE_MAX_PIXELS", 50_000_000)
+
+
+def _max_decoded_pixels() -> int:
+    return getattr(settings, "IMAGE_MAX_DECODE_PIXELS", 25_000_000)
 
 
 def _open(data, *, draft: int | None = None):
@@ -51,7 +59,9 @@ def _open(data, *, draft: int | None = None):
     Pillow's bomb check at our limit (a warning, between 1x and 2x the limit, is an error too), and
     every frame of an animation counted. A JPEG is decoded at the smallest scale that still leaves it
     twice as wide as ``draft`` pixels (its decoder scales by 1/2, 1/4, 1/8 for a fraction of the memory
-    and time; twice, as Pillow's ``thumbnail`` does, so that the resize after it keeps its quality)."""
+    and time; twice, as Pillow's ``thumbnail`` does, so that the resize after it keeps its quality).
+    What is decoded at once is bounded too (``IMAGE_MAX_DECODE_PIXELS``, four bytes a pixel): a PNG,
+    WebP or GIF has no reduced scale, so one larger than that is refused before it is decoded."""
     previous = PILImage.MAX_IMAGE_PIXELS
     PILImage.MAX_IMAGE_PIXELS = _max_pixels()
     try:
@@ -63,6 +73,10 @@ def _open(data, *, draft: int | None = None):
             full_size = image.size
             if draft and image.format == "JPEG":
                 image.draft("RGB", _draft_box(image, 2 * draft))
+            # The size draft left is what load() makes. (A JPEG turned upright at full size, the one
+            # caller without a draft, stays within IMAGE_MAX_PIXELS only: turning needs every pixel.)
+            if (draft or image.format != "JPEG") and image.width * image.height > _max_decoded_pixels():
+                raise TooLargeToDecode(f"{image.format} of {full_size[0]}x{full_size[1]}")
             image.load()
             image.info[FULL_SIZE] = full_size  # a draft decodes fewer pixels than the picture has
             return image
@@ -97,6 +111,11 @@ def validate_upload(upload) -> tuple[int, int, str]:
         raise ImageRejected(
             f"The picture is too large in pixels (more than {_max_pixels():,}); it could exhaust the server's "
             "memory. Resize it before uploading."
+        ) from None
+    except TooLargeToDecode:
+        raise ImageRejected(
+            f"The picture is too large in pixels for a PNG, WebP or GIF (more than {_max_decoded_pixels():,}): "
+            "save it as JPEG, or resize it before uploading."
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRejected("This file is not a picture we can read (JPEG, PNG, WebP or GIF).") from None

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from newsroom import two_factor
 from public import media
 from public.preview import shared_preview
 
@@ -19,6 +20,9 @@ urlpatterns = [
         if not settings.MEDIA_URL.startswith(("http://", "https://", "//"))
         else []
     ),
+    # The second sign-in step (newsroom/two_factor.py), in the desk's design, before the admin's own URLs.
+    path("admin/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("admin/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
     path("preview/<str:token>/", shared_preview, name="preview"),
     path("api/", include("api.urls")),  # the content API (docs/api.md)

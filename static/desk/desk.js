@@ -143,6 +143,13 @@
     }
   }
 
+  // The share-preview link is selected whole on a click (here, not in an onclick attribute: the
+  // Content-Security-Policy runs no inline script).
+  function selectShareLink() {
+    var input = document.getElementById("desk-share-url");
+    if (input) input.addEventListener("click", function () { input.select(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("desk-panel");
     if (panel) startHeartbeat(panel);
@@ -150,5 +157,6 @@
     guardMoves();
     warnOnUnsavedEdits();
     followStoryLanguage();
+    selectShareLink();
   });
 })();
