@@ -35,6 +35,7 @@ from articles.models import (
     Tag,
     new_preview_nonce,
 )
+from articles.permissions import ArticlePermissions, Refused
 from articles.querysets import published_time_expr
 from articles.sanitize import plain_text, sanitize_html
 
@@ -60,19 +61,6 @@ SNAPSHOT_FIELDS = [
     "copyright",
     "editor_note",
 ]
-
-
-class Refused(PermissionDenied):
-    """A person tried something their role does not allow. Shown as 403; always audited.
-
-    The audit row is written by ``record_refusal`` *after* the service's transaction has rolled
-    back (otherwise it would be rolled back with it); callers that wrap a service in their own
-    transaction (the admin's change form) call ``record_refusal`` again once theirs has ended."""
-
-    def __init__(self, message: str, *, article: Article | None = None, user=None, action: str = ""):
-        super().__init__(message)
-        self.article, self.user, self.action = article, user, action
-        self.audit_id = None
 
 
 def record_refusal(exc: PermissionDenied, *, article=None, user=None, action="") -> AuditEntry | None:
@@ -175,36 +163,6 @@ def audit(article: Article | None, action: str, *, user=None, from_status="", to
         from_status=from_status,
         to_status=to_status,
         message=message,
-    )
-
-
-def _check(user, permission: str, article: Article | None = None, *, action: str):
-    """None is the system (import, scheduler); a person needs the permission."""
-    if user is None or user.has_perm(permission):
-        return
-    raise Refused(
-        f"You are not allowed to {action} (needs {permission}).", article=article, user=user, action=action
-    )
-
-
-def _check_edit(user, article: Article):
-    if not can_edit(user, article):
-        raise Refused("You are not allowed to edit this story.", article=article, user=user, action="edit")
-
-
-def can_edit(user, article: Article) -> bool:
-    """The system (None) edits anything. Live copy (a published story) is for those who can publish;
-    otherwise ``edit_any_article`` edits any story and a reporter their own drafts and stories in review."""
-    if user is None:
-        return True
-    if article.status == workflow.PUBLISHED and not user.has_perm("articles.publish_article"):
-        return False
-    if user.has_perm("articles.edit_any_article"):
-        return True
-    return (
-        user.has_perm("articles.change_article")
-        and article.created_by_id == user.pk
-        and article.status in (workflow.DRAFT, workflow.IN_REVIEW)
     )
 
 
@@ -318,7 +276,8 @@ def _new_article(*, user=None, now=None, cleaned=False, **fields) -> Article:
 @refusals_audited
 @transaction.atomic
 def create_article(*, user=None, credits=(), tags=(), reason="Created", **fields) -> Article:
-    _check(user, "articles.add_article", action="create a story")
+    allowed = ArticlePermissions(user)
+    allowed.require(allowed.can_create(), "create a story", "articles.add_article")
     article = _new_article(user=user, **fields)
     article.save(force_insert=True)
     made = set_credits(article, credits, new=True)
@@ -356,9 +315,9 @@ def _check_schedule(user, current: Article, new: dict) -> list[str]:
         for name in SCHEDULE_FIELDS
         if name in new and not _same_time(new[name], getattr(current, name))
     ]
-    if not changes or current.status == workflow.DRAFT:
+    if not changes or current.status == workflow.DRAFT:  # a draft's times are its own business
         return []
-    _check(user, "articles.publish_article", current, action="reschedule a story that is not a draft")
+    ArticlePermissions(user, current).require_reschedule()
     if current.status == workflow.PUBLISHED and "publish_at" in new and new["publish_at"] is None:
         raise ValidationError({"publish_at": "A published story needs a publish time: unpublish it instead."})
     return changes
@@ -391,7 +350,7 @@ def update_article(
     """Save an edit. ``expected_version`` is the version the editor's form was built from. Refused
     (``LockedByOther``) while someone else holds a live lock, except for the system (``user=None``)."""
     current = _lock_for_update(article, expected_version)
-    _check_edit(user, current)
+    ArticlePermissions(user, current).require_edit()
     if user is not None and lock_holder(current) not in (None, user):  # the system (wire) is never locked out
         raise LockedByOther(current)
     if "status" in fields and fields["status"] != current.status:
@@ -454,14 +413,15 @@ def save_article(article: Article, *, user=None, expected_version=None, fields=N
     now = timezone.now()
     rescheduled, current = [], None
     if article.pk is None:
-        _check(user, "articles.add_article", action="create a story")
+        allowed = ArticlePermissions(user)
+        allowed.require(allowed.can_create(), "create a story", "articles.add_article")
         article.status = workflow.DRAFT
         article.created_by = user if user and user.is_authenticated else None
         article.created_at = now
         article.version = 1
     else:
         current = _lock_for_update(article, expected_version)
-        _check_edit(user, current)
+        ArticlePermissions(user, current).require_edit()
         if user is not None and lock_holder(current) not in (None, user):
             raise LockedByOther(current)
         rescheduled = _check_schedule(
@@ -506,25 +466,6 @@ def save_article(article: Article, *, user=None, expected_version=None, fields=N
 REASON_REQUIRED = frozenset({"kill", "unpublish"})
 
 
-def _submit_permission(user, article: Article) -> str | None:
-    """Submitting someone else's story (one you cannot edit) is a desk decision: it needs publish rights."""
-    if user is not None and not can_edit(user, article):
-        return "articles.publish_article"
-    return None
-
-
-def allowed_transitions(user, article: Article) -> list[workflow.Transition]:
-    """The moves ``user`` may make on ``article`` now: the same rule ``transition`` enforces."""
-    moves = []
-    for move in workflow.available(article.status):
-        needed = [move.permission]
-        if move.name == "submit" and (extra := _submit_permission(user, article)):
-            needed.append(extra)
-        if user is None or all(user.has_perm(p) for p in needed):
-            moves.append(move)
-    return moves
-
-
 @refusals_audited
 @transaction.atomic
 def transition(
@@ -546,9 +487,7 @@ def transition(
         move = workflow.get_transition(name, current.status)
     except workflow.IllegalTransition as exc:
         raise ValidationError(str(exc)) from None
-    if name == "submit" and (extra := _submit_permission(user, current)):
-        _check(user, extra, current, action="submit this story")
-    _check(user, move.permission, current, action=move.label.lower())
+    ArticlePermissions(user, current).require_move(move.name)
     reason = (reason or "").strip()
     if name in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": f"{move.label} needs a reason (it is kept in the audit log)."})
@@ -615,7 +554,8 @@ def transition(
 @refusals_audited
 @transaction.atomic
 def add_correction(article: Article, *, kind: str, text: str, user=None) -> Correction:
-    _check(user, "articles.correct_article", article, action="add a correction")
+    allowed = ArticlePermissions(user, article)
+    allowed.require(allowed.can_correct(), "add a correction", "articles.correct_article")
     if kind not in Correction.Kind.values:
         raise ValidationError({"kind": f"Unknown kind of correction: {kind!r}."})
     text = plain_text(text)
@@ -889,7 +829,8 @@ def release_lock(article: Article, user) -> bool:
 @transaction.atomic
 def force_unlock(article: Article, *, user) -> Article:
     """A chief editor takes a lock away from whoever holds it; audited."""
-    _check(user, "articles.unlock_article", article, action="force-unlock a story")
+    allowed = ArticlePermissions(user, article)
+    allowed.require(allowed.can_unlock(), "force-unlock a story", "articles.unlock_article")
     current = Article.objects.select_for_update(of=("self",)).select_related("locked_by").get(pk=article.pk)
     holder = current.locked_by.get_username() if current.locked_by_id else "nobody"
     Article.objects.filter(pk=current.pk).update(locked_by=None, locked_at=None)
@@ -905,7 +846,8 @@ def force_unlock(article: Article, *, user) -> Article:
 @transaction.atomic
 def revoke_share_links(article: Article, *, user) -> Article:
     """A new ``preview_nonce``: every share-preview link made so far stops working. Audited."""
-    _check_edit(user, article)
+    allowed = ArticlePermissions(user, article)
+    allowed.require(allowed.can_share(), "revoke this story's share links")
     nonce = new_preview_nonce()
     Article.objects.filter(pk=article.pk).update(preview_nonce=nonce)
     article.preview_nonce = nonce

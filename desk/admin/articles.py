@@ -37,6 +37,7 @@ from articles.models import (
     Section,
     Tag,
 )
+from articles.permissions import ArticlePermissions
 from public import preview
 
 STATUS_COLOURS = {
@@ -226,7 +227,7 @@ class CorrectionInline(admin.TabularInline):
         return False
 
     def has_add_permission(self, request, obj=None):
-        return obj is not None and request.user.has_perm("articles.correct_article")
+        return obj is not None and ArticlePermissions(request.user, obj).can_correct()
 
 
 # --- the change form -------------------------------------------------------------------------------------
@@ -578,24 +579,27 @@ class ArticleAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         if not request.user.is_superuser:
             actions.pop("delete_selected", None)  # bypasses the services: no audit, no purge
-        if not request.user.has_perm("articles.publish_article"):
+        allowed = ArticlePermissions(request.user)
+        if not allowed.can_publish():
             actions.pop("publish_selected", None)
             actions.pop("unpublish_selected", None)
-        if not request.user.has_perm("articles.submit_article"):
+        if not allowed.can_submit():
             actions.pop("submit_selected", None)
         return actions
 
     # -- permissions ------------------------------------------------------------------------------------
 
+    def has_view_permission(self, request, obj=None):
+        return ArticlePermissions(request.user, obj).can_view()
+
+    def has_add_permission(self, request):
+        return ArticlePermissions(request.user).can_create()
+
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or services.can_edit(request.user, obj)
+        return ArticlePermissions(request.user, obj).can_edit()
 
     def has_delete_permission(self, request, obj=None):
-        """Deleting skips the audit, the cache purge and the wire link: stories are unpublished or
-        killed instead. Only a superuser (cleaning up test data) may delete."""
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
+        return ArticlePermissions(request.user, obj).can_delete()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -624,7 +628,8 @@ class ArticleAdmin(admin.ModelAdmin):
             return super().change_view(request, object_id, form_url, extra_context)
         context = dict(extra_context or {})
         user = request.user
-        can_edit = services.can_edit(user, article) and user.has_perm("articles.change_article")
+        allowed = ArticlePermissions(user, article)
+        can_edit = allowed.can_edit()
         if request.method == "GET" and can_edit:
             context["lock_taken"] = services.acquire_lock(article, user)
         holder = services.lock_holder(article)
@@ -638,7 +643,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "holder": holder if holder and holder != user else None,
                     "locked_at": article.locked_at,
                     "mine": holder == user,
-                    "can_unlock": user.has_perm("articles.unlock_article"),
+                    "can_unlock": allowed.can_unlock(),
                     # a workflow button submits the edit form: the edits are saved first, then the move
                     "moves_save_first": can_edit,
                     "transitions": self._transitions_for(user, article),
@@ -651,7 +656,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     # a share preview is for a story readers cannot see yet: not for a live, killed,
                     # unpublished or agency-withdrawn one
                     "share_url": request.build_absolute_uri(preview.share_url(article))
-                    if can_edit and state in SHAREABLE_STATES and not article.withdrawn_reason
+                    if allowed.can_share() and state in SHAREABLE_STATES and not article.withdrawn_reason
                     else None,
                     "revoke_url": reverse("admin:articles_article_revoke_share", args=[article.pk]),
                     "share_hours": settings.PREVIEW_MAX_AGE // 3600,
@@ -668,7 +673,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @staticmethod
     def _transitions_for(user, article):
         moves = []
-        for move in services.allowed_transitions(user, article):
+        for move in ArticlePermissions(user, article).transitions():
             label = move.label
             if move.name == "publish" and article.publish_at and article.publish_at > timezone.now():
                 label = f"Schedule for {timezone.localtime(article.publish_at):%-d %b %H:%M}"
@@ -815,7 +820,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return JsonResponse({"error": "POST only"}, status=405)
         article = self._article(request, pk)
-        if not services.can_edit(request.user, article):
+        if not ArticlePermissions(request.user, article).can_edit():
             raise PermissionDenied
         kept = services.renew_lock(article, request.user)
         holder = article.locked_by
@@ -845,8 +850,6 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return JsonResponse({"error": "POST only"}, status=405)
         article = self._article(request, pk)
-        if not request.user.has_perm("articles.change_article"):
-            raise PermissionDenied
         services.revoke_share_links(article, user=request.user)  # PermissionDenied -> 403, audited
         self.message_user(
             request,
@@ -862,7 +865,7 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article(request, object_id)
         revisions = list(article.revisions.select_related("created_by").order_by("-number"))
         audit_entries = None
-        if request.user.has_perm("articles.view_audit"):
+        if ArticlePermissions(request.user, article).can_view_audit():
             audit_entries = list(article.audit_entries.select_related("actor").order_by("-created_at")[:50])
         context = {
             **self.admin_site.each_context(request),
@@ -872,7 +875,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "article": article,
             "revisions": revisions,
             "audit_entries": audit_entries,
-            "can_restore": services.can_edit(request.user, article),
+            "can_restore": ArticlePermissions(request.user, article).can_edit(),
             "compare_url": reverse("admin:articles_article_compare", args=[article.pk]),
             **(extra_context or {}),
         }
@@ -901,7 +904,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "new": new,
             "changed": [d for d in diffs if d.changed],
             "unchanged": [d for d in diffs if not d.changed],
-            "can_restore": services.can_edit(request.user, article),
+            "can_restore": ArticlePermissions(request.user, article).can_edit(),
             "history_url": reverse("admin:articles_article_history", args=[article.pk]),
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
@@ -952,7 +955,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._transition(request, queryset, "unpublish", reason=request.POST.get("reason", ""))
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return ArticlePermissions(request.user).can_publish()
 
 
 @admin.register(Section)
@@ -1047,25 +1050,24 @@ class ImageAdmin(admin.ModelAdmin):
             obj.file.url,
         )
 
+    def has_add_permission(self, request):
+        return ArticlePermissions(request.user).can_upload_image()
+
     def has_change_permission(self, request, obj=None):
-        """An image is changed by whoever uploaded it, or by the desk (``edit_any_article``)."""
-        if not super().has_change_permission(request, obj):
-            return False
-        user = request.user
-        return (
-            obj is None
-            or user.is_superuser
-            or user.has_perm("articles.edit_any_article")
-            or (obj.uploaded_by_id is not None and obj.uploaded_by_id == user.pk)
-        )
+        return ArticlePermissions(request.user).can_change_image(obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.Refused as exc:  # the admin's transaction has rolled back: this row stays
+            services.record_refusal(exc)
+            raise
 
     def save_model(self, request, obj, form, change):
         if change and "file" not in form.changed_data:
             images.update_image(obj, user=request.user)
             return
-        images.save_image(obj, user=request.user)
-        if change:
-            images.image_changed(obj, user=request.user)
+        images.save_image(obj, user=request.user)  # a new file for a stored image: its stories too
 
 
 @admin.register(Revision)
@@ -1119,7 +1121,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.has_perm("articles.view_audit")
+        return ArticlePermissions(request.user).can_view_audit()
 
     def has_add_permission(self, request):
         return False

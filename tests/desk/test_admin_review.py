@@ -246,12 +246,12 @@ def test_preview_has_a_banner_and_asks_not_to_be_indexed(client, editor_user):
 
 
 def test_allowed_transitions_match_what_the_service_enforces(reporter, wire_editor, editor_user):
-    from articles import services
+    from articles.permissions import ArticlePermissions
 
     theirs = ArticleFactory(status="draft")
-    assert [m.name for m in services.allowed_transitions(reporter, theirs)] == []
-    assert [m.name for m in services.allowed_transitions(wire_editor, theirs)] == ["submit"]
-    assert {m.name for m in services.allowed_transitions(editor_user, theirs)} == {"submit", "publish"}
+    assert [m.name for m in ArticlePermissions(reporter, theirs).transitions()] == []
+    assert [m.name for m in ArticlePermissions(wire_editor, theirs).transitions()] == ["submit"]
+    assert {m.name for m in ArticlePermissions(editor_user, theirs).transitions()} == {"submit", "publish"}
 
 
 # --- locks ---------------------------------------------------------------------------------------------------
