@@ -23,6 +23,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import signals, workflow
+from articles.fields import (
+    EDITABLE_FIELDS,
+    HTML_FIELDS,
+    PLAIN_TEXT_FIELDS,
+    RESTORED_FIELDS,
+    SCHEDULE_FIELDS,
+    SNAPSHOT_FIELDS,
+)
 from articles.models import (
     Article,
     ArticleCredit,
@@ -38,29 +46,6 @@ from articles.models import (
 from articles.permissions import ArticlePermissions, Refused
 from articles.querysets import published_time_expr
 from articles.sanitize import plain_text, sanitize_html
-
-SNAPSHOT_FIELDS = [
-    "headline",
-    "slug",
-    "kicker",
-    "standfirst",
-    "body",
-    "dateline_place",
-    "dateline_outlet",
-    "language",
-    "section_id",
-    "status",
-    "publish_at",
-    "updated_at",
-    "embargo_until",
-    "expire_at",
-    "lead_image_id",
-    "seo_title",
-    "seo_description",
-    "urgency",
-    "copyright",
-    "editor_note",
-]
 
 
 def record_refusal(exc: PermissionDenied, *, article=None, user=None, action="") -> AuditEntry | None:
@@ -201,33 +186,35 @@ def resolve_tags(wanted: list[str]) -> dict[str, Tag]:
     return found
 
 
-def set_tags(article: Article, names: Iterable[str], *, new=False) -> list[str]:
-    """Tag the story by name (case-insensitive), creating missing tags: three queries for any number."""
-    wanted = _wanted_tags(names)
-    if not wanted:
+def set_tags(article: Article, tags: Iterable, *, new=False) -> list[str]:
+    """Tag the story: ``Tag`` rows as they are, names (case-insensitive) found or created; three
+    queries for any number."""
+    given = list(tags)
+    rows = [t for t in given if isinstance(t, Tag)]
+    wanted = _wanted_tags(t for t in given if not isinstance(t, Tag))
+    found = resolve_tags(wanted)
+    chosen = list(dict.fromkeys([*rows, *(found[n.casefold()] for n in wanted if n.casefold() in found)]))
+    if not chosen:
         if not new:
             article.tags.clear()
         return []
-    found = resolve_tags(wanted)
-    tags = [found[n.casefold()] for n in wanted if n.casefold() in found]
     if new:
         article.tags.through.objects.bulk_create(
-            [article.tags.through(article_id=article.pk, tag_id=t.pk) for t in dict.fromkeys(tags)]
+            [article.tags.through(article_id=article.pk, tag_id=t.pk) for t in chosen]
         )
     else:
-        article.tags.set(tags)
-    return [t.name for t in dict.fromkeys(tags)]
+        article.tags.set(chosen)
+    return [t.name for t in chosen]
 
 
 def _clean_fields(fields: dict) -> dict:
     fields = dict(fields)
-    for name in ("headline", "kicker", "dateline_place", "dateline_outlet", "seo_title"):
+    for name in PLAIN_TEXT_FIELDS:
         if name in fields:
             fields[name] = plain_text(fields[name] or "")
-    if "standfirst" in fields:
-        fields["standfirst"] = plain_text(fields["standfirst"] or "")
-    if "body" in fields:
-        fields["body"] = sanitize_html(fields["body"] or "")
+    for name in HTML_FIELDS:
+        if name in fields:
+            fields[name] = sanitize_html(fields[name] or "")
     if "headline" in fields and not fields["headline"]:
         raise ValidationError({"headline": "A story needs a headline."})
     return fields
@@ -261,7 +248,8 @@ def _new_article(*, user=None, now=None, cleaned=False, **fields) -> Article:
     for a bad field."""
     if not cleaned:
         fields = _clean_fields(fields)
-    fields.setdefault("slug", make_slug(fields.get("headline", "")))
+    if not fields.get("slug"):
+        fields["slug"] = make_slug(fields.get("headline", ""))
     now = now or timezone.now()
     article = Article(created_by=user if user and user.is_authenticated else None, modified_at=now, **fields)
     article.modified_by = article.created_by
@@ -290,10 +278,6 @@ def create_article(*, user=None, credits=(), tags=(), reason="Created", **fields
         audit(article, "publish", user=user, from_status="", to_status=article.status, message=reason)
         signals.after_commit(signals.article_published, article)
     return article
-
-
-# Changing when a story is (or was) public is publishing: it needs ``publish_article`` and is audited.
-SCHEDULE_FIELDS = ("publish_at", "embargo_until", "expire_at", "updated_at")
 
 
 def _when(value) -> str:
@@ -344,18 +328,43 @@ def _lock_for_update(article: Article, expected_version: int | None) -> Article:
 
 @refusals_audited
 @transaction.atomic
-def update_article(
-    article: Article, *, user=None, expected_version=None, credits=None, tags=None, reason="Edited", **fields
+def edit_article(
+    article: Article,
+    *,
+    user=None,
+    fields: dict,
+    credits: Iterable[CreditInput] | None = None,
+    tags: Iterable | None = None,
+    expected_version: int | None = None,
+    reason: str = "Edited",
 ) -> Article:
-    """Save an edit. ``expected_version`` is the version the editor's form was built from. Refused
-    (``LockedByOther``) while someone else holds a live lock, except for the system (``user=None``)."""
+    """Save an edit, whole: the fields (``fields.EDITABLE_FIELDS``; a blank slug is made from the
+    headline), the credits and tags (``None`` leaves them as they are; tags by name or as ``Tag``
+    rows), a revision and, for a change of schedule, an audit row, in one transaction, with
+    ``article_changed`` after commit when readers may see it.
+
+    ``expected_version`` is the version the editor's form was built from (``StaleVersion`` when the
+    story has moved on); ``LockedByOther`` while someone else holds a live lock, except for the
+    system (``user=None``: the wire is never locked out). Who may: ``ArticlePermissions.can_edit``,
+    and ``can_reschedule`` for a change of the schedule. A time equal to the stored one to the second
+    (the desk's inputs drop microseconds) is no change and keeps the stored value."""
+    fields = dict(fields)
+    status = fields.pop("status", None)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"edit_article does not write {', '.join(sorted(unknown))}")
     current = _lock_for_update(article, expected_version)
     ArticlePermissions(user, current).require_edit()
     if user is not None and lock_holder(current) not in (None, user):  # the system (wire) is never locked out
         raise LockedByOther(current)
-    if "status" in fields and fields["status"] != current.status:
+    if status is not None and status != current.status:
         raise ValidationError({"status": "Change the status with a workflow action, not by editing."})
     fields = _clean_fields(fields)
+    if "slug" in fields and not fields["slug"]:
+        fields["slug"] = make_slug(fields.get("headline", current.headline))
+    for name in SCHEDULE_FIELDS:  # unchanged (to the second): keep the stored value exactly
+        if name in fields and _same_time(fields[name], getattr(current, name)):
+            fields[name] = getattr(current, name)
     rescheduled = _check_schedule(user, current, fields)
     for name, value in fields.items():
         setattr(current, name, value)
@@ -376,91 +385,19 @@ def update_article(
     return current
 
 
-# The columns a form may set on an existing story. Everything else (status, version, lock, wire flags,
-# withdrawal, first publication, nonce) is written only by the services that own it.
-FORM_FIELDS = (
-    "headline",
-    "slug",
-    "kicker",
-    "standfirst",
-    "body",
-    "dateline_place",
-    "dateline_outlet",
-    "language",
-    "section",
-    "translation_of",
-    "lead_image",
-    "publish_at",
-    "updated_at",
-    "embargo_until",
-    "expire_at",
-    "seo_title",
-    "seo_description",
-    "urgency",
-    "copyright",
-    "editor_note",
-)
-
-
-@refusals_audited
-@transaction.atomic
-def save_article(article: Article, *, user=None, expected_version=None, fields=None) -> Article:
-    """Save an Article whose fields a form has set (the admin). The status is never taken from a
-    form; the version is checked against ``expected_version``. On a change only ``fields`` (the
-    form's fields, limited to ``FORM_FIELDS``) are written, so columns changed meanwhile by others
-    (wire flags, withdrawal, lock) are not overwritten with what the form read. The caller records
-    the revision once the related objects (credits, tags) are saved too, with ``record_revision``."""
-    now = timezone.now()
-    rescheduled, current = [], None
-    if article.pk is None:
-        allowed = ArticlePermissions(user)
-        allowed.require(allowed.can_create(), "create a story", "articles.add_article")
-        article.status = workflow.DRAFT
-        article.created_by = user if user and user.is_authenticated else None
-        article.created_at = now
-        article.version = 1
-    else:
-        current = _lock_for_update(article, expected_version)
-        ArticlePermissions(user, current).require_edit()
-        if user is not None and lock_holder(current) not in (None, user):
-            raise LockedByOther(current)
-        rescheduled = _check_schedule(
-            user, current, {name: getattr(article, name) for name in SCHEDULE_FIELDS}
-        )
-        for name in SCHEDULE_FIELDS:  # unchanged (to the second): keep the stored value exactly
-            if _same_time(getattr(article, name), getattr(current, name)):
-                setattr(article, name, getattr(current, name))
-        article.status = current.status
-        article.first_published_at = current.first_published_at
-        article.version = current.version + 1
-    for name, value in _clean_fields(
-        {
-            f: getattr(article, f)
-            for f in (
-                "headline",
-                "kicker",
-                "standfirst",
-                "body",
-                "dateline_place",
-                "dateline_outlet",
-                "seo_title",
-            )
-        }
-    ).items():
-        setattr(article, name, value)
-    if not article.slug:
-        article.slug = make_slug(article.headline)
-    article.modified_at = now
-    article.modified_by = user if user and user.is_authenticated else None
-    if current is None:
-        article.save()
-    else:
-        names = [f for f in FORM_FIELDS if fields is None or f in fields or f == "slug"]
-        article.save(update_fields=[*names, "version", "modified_at", "modified_by"])
-    _audit_schedule(article, rescheduled, user)
-    if article.status == workflow.PUBLISHED or rescheduled:
-        signals.after_commit(signals.article_changed, article)
-    return article
+def update_article(
+    article: Article, *, user=None, expected_version=None, credits=None, tags=None, reason="Edited", **fields
+) -> Article:
+    """``edit_article`` with the fields as keyword arguments (for callers with a few known fields)."""
+    return edit_article(
+        article,
+        user=user,
+        fields=fields,
+        credits=credits,
+        tags=tags,
+        expected_version=expected_version,
+        reason=reason,
+    )
 
 
 REASON_REQUIRED = frozenset({"kill", "unpublish"})
@@ -856,21 +793,6 @@ def revoke_share_links(article: Article, *, user) -> Article:
 
 
 # --- Restoring a revision ------------------------------------------------------------------------------
-
-RESTORED_FIELDS = [
-    "headline",
-    "kicker",
-    "standfirst",
-    "body",
-    "dateline_place",
-    "dateline_outlet",
-    "language",
-    "seo_title",
-    "seo_description",
-    "urgency",
-    "copyright",
-    "editor_note",
-]
 
 
 def restore_revision(article: Article, revision: Revision, *, user=None, expected_version=None) -> Article:

@@ -26,6 +26,7 @@ from django_prose_editor.fields import ProseEditorFormField
 
 from articles import images, services, workflow
 from articles.diff import diff_snapshots
+from articles.fields import EDITABLE_FIELDS
 from articles.models import (
     Article,
     ArticleCredit,
@@ -207,6 +208,29 @@ class ArticleCreditInline(admin.TabularInline):
     extra = 1
     fields = ["position", "role", "editor", "name"]
     autocomplete_fields = ["editor"]
+
+
+def credit_inputs(formset) -> list[services.CreditInput]:
+    """The credits an inline formset holds, in their order (``position``, then as listed): the rows
+    a new credit left empty and those marked for deletion are left out."""
+    rows = []
+    for index, f in enumerate(formset.forms):
+        data = getattr(f, "cleaned_data", None) or {}
+        if not data or formset._should_delete_form(f) or (f.instance.pk is None and not f.has_changed()):
+            continue
+        editor = data.get("editor")
+        rows.append(
+            (
+                data.get("position") or 0,
+                index,
+                services.CreditInput(
+                    name=data.get("name") or "",
+                    role=data.get("role") or "writer",
+                    editor_id=editor.pk if editor else None,
+                ),
+            )
+        )
+    return [credit for _, _, credit in sorted(rows, key=lambda row: row[:2])]
 
 
 class CorrectionInline(admin.TabularInline):
@@ -690,20 +714,15 @@ class ArticleAdmin(admin.ModelAdmin):
         return moves
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.save_article(
-                obj,
-                user=request.user,
-                expected_version=form.cleaned_data.get("expected_version"),
-                fields=list(form.fields),
-            )
-        except (services.StaleVersion, services.LockedByOther) as exc:  # a race after clean()
-            raise PermissionDenied(str(exc)) from exc
+        """Nothing is written here: the whole edit (fields, credits, tags, revision, audit) is one
+        service call, made by ``save_related`` once the inline formsets are known."""
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not Correction:
-            return super().save_formset(request, form, formset, change)
+        """Corrections are added through ``services.add_correction`` (never edited afterwards);
+        credits were written by the edit's service call (``save_related``)."""
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is not Correction:
+            return []
         for f in formset.forms:
             if f.instance.pk is None and f.has_changed() and f.cleaned_data and f.cleaned_data.get("text"):
                 formset.new_objects.append(
@@ -717,8 +736,31 @@ class ArticleAdmin(admin.ModelAdmin):
         return formset.new_objects
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.record_revision(form.instance, user=request.user, reason="Edited" if change else "Created")
+        """The edit, whole, through the service: ``services.edit_article`` for a change,
+        ``services.create_article`` for a new story; then the corrections typed on the form."""
+        fields = {name: form.cleaned_data[name] for name in form.fields if name in EDITABLE_FIELDS}
+        credits = next((credit_inputs(f) for f in formsets if f.model is ArticleCredit), None)
+        tags = list(form.cleaned_data["tags"]) if "tags" in form.fields else None
+        try:
+            if change:
+                saved = services.edit_article(
+                    form.instance,
+                    user=request.user,
+                    fields=fields,
+                    credits=credits,
+                    tags=tags,
+                    expected_version=form.cleaned_data.get("expected_version"),
+                )
+            else:
+                saved = services.create_article(
+                    user=request.user, credits=credits or (), tags=tags or (), **fields
+                )
+        except (services.StaleVersion, services.LockedByOther) as exc:  # a race after clean()
+            raise PermissionDenied(str(exc)) from exc
+        form.instance.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+        form.instance._state.adding = False
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         if "_continue" not in request.POST and "_transition" not in request.POST:
             services.release_lock(form.instance, request.user)
 
