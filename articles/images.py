@@ -29,6 +29,8 @@ from PIL import ImageOps, UnidentifiedImageError
 
 from articles import imagefiles, signals
 from articles.models import Article, Image, ImageRendition
+from articles.permissions import ArticlePermissions
+from articles.services import audit, refusals_audited
 
 # Pillow's format name -> the extension a stored file gets.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -212,10 +214,20 @@ def make_renditions(image: Image) -> list[ImageRendition]:
     return made
 
 
+def _check_change(image: Image, user) -> None:
+    """Who may change a stored image is decided on the row as stored (not as the form left it):
+    ``ArticlePermissions.can_change_image`` (a story that is or was public leads with it: publish
+    rights)."""
+    stored = Image.objects.select_for_update().get(pk=image.pk)
+    ArticlePermissions(user).require_change_image(stored)
+
+
+@refusals_audited
 @transaction.atomic
 def update_image(image: Image, *, user=None) -> Image:
     """Save a change to an Image's words (caption, credit, alt text, focal point) without a new file:
     no new renditions; the published stories that lead with it are audited and purged."""
+    _check_change(image, user)
     if not (image.alt_text or "").strip():
         raise ImageRejected("Describe the picture in the alt text: it is required.")
     image.save()
@@ -223,25 +235,33 @@ def update_image(image: Image, *, user=None) -> Image:
     return image
 
 
+@refusals_audited
 @transaction.atomic
 def save_image(image: Image, *, user=None) -> Image:
-    """Validate, store and render an Image whose fields a form has set (file, alt text, ...)."""
+    """Validate, store and render an Image whose fields a form has set (file, alt text, ...): a new
+    upload, or a new file for a stored image (then ``image_changed`` audits and purges its stories)."""
+    if image.pk is None:
+        allowed = ArticlePermissions(user)
+        allowed.require(allowed.can_upload_image(), "upload an image", "articles.add_image")
+    else:
+        _check_change(image, user)
     if not (image.alt_text or "").strip():
         raise ImageRejected("Describe the picture in the alt text: it is required.")
     if hasattr(image.file, "file") and hasattr(image.file.file, "read") and not image.file._committed:
         image.file = stored_original(image.file.file)
     if user is not None and user.is_authenticated and image.uploaded_by_id is None:
         image.uploaded_by = user
+    changed = image.pk is not None
     image.save()
     make_renditions(image)
+    if changed:
+        image_changed(image, user=user)
     return image
 
 
 def image_changed(image: Image, *, user=None) -> list[Article]:
     """An Image was edited: each published story that leads with it changed too. Audits it on those
     stories and, after commit, sends ``article_changed`` for them (the page cache purges)."""
-    from articles.services import audit
-
     stories = list(Article.objects.filter(lead_image=image, status=Article.Status.PUBLISHED))
     for article in stories:
         audit(

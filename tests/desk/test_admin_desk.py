@@ -443,7 +443,7 @@ def test_change_list_query_count_does_not_grow(editor_user, django_assert_max_nu
 
 
 def test_unfiltered_change_list_uses_the_planner_estimate_on_a_big_table(editor_user):
-    from desk.admin.articles import EstimatedCountPaginator
+    from desk.admin.paginators import EstimatedCountPaginator
 
     ArticleFactory.create_batch(3)
     exact = EstimatedCountPaginator(Article.objects.order_by("pk"), 50)
@@ -498,7 +498,8 @@ def test_wire_editor_role_exists_and_can_edit_any_story():
 def small_pages(monkeypatch):
     """The desk's paging at a scale a test can build: 2 rows a page, counting stops at 3 rows (at
     least two pages), deep pages (from the 3rd row on) read their ids first."""
-    from desk.admin.articles import ArticleAdmin, DeskPaginator
+    from desk.admin.articles import ArticleAdmin
+    from desk.admin.paginators import DeskPaginator
 
     monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
     monkeypatch.setattr(DeskPaginator, "COUNT_CAP", 3)
@@ -553,6 +554,6 @@ def test_filtered_change_list_counts_at_most_the_cap_and_keeps_paging(
 
 
 def test_capped_count_shows_with_a_thousands_separator():
-    from desk.admin.articles import AtLeast
+    from desk.admin.paginators import AtLeast
 
     assert str(AtLeast(1000)) == "1,000+" and AtLeast(1000) == 1000 and AtLeast(1000) > 50
