@@ -58,6 +58,7 @@ class ImportResult:
     article: Article | None
     wire_item: WireItem | None
     message: str = ""
+    held: str = ""  # why the story was kept from readers as a flagged draft (``mapping.hold_for_desk``)
 
 
 def _untouched_since_applied(items: list[WireItem], article: Article) -> bool:
@@ -212,6 +213,7 @@ class NewStory:
     parsed: dict | None = None  # story.as_json(), when the caller has it
     cleaned: dict | ValidationError | None = None  # mapping.clean_story_text(story), when the caller has it
     prepared: article_services.NewWireStory | None = None
+    held: str = ""  # why it was kept from readers (``mapping.hold_for_desk``), if it was
 
 
 def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> NewStory:
@@ -220,7 +222,7 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
     story, source = new.story, new.source
     mapping.validate(story)
     version = story.version if story.version is not None else 1
-    changes = mapping.article_changes(story, mapping.story_language(story, language or source.language))
+    changes = mapping.article_changes(story, mapping.story_language(story, source.language, given=language))
     fields = changes.fields
     if new.cleaned is not None:
         if isinstance(new.cleaned, Exception):
@@ -228,6 +230,7 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
         fields.update(new.cleaned)
     else:
         fields = article_services.clean_wire_text(fields)
+    fields, publish, new.held = mapping.hold_for_desk(fields, publish)
     new.prepared = article_services.prepare_wire_story(
         source=source,
         guid=story.identity_key(),
@@ -271,7 +274,9 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
                 )
             )
         article_services.insert_objects(items)
-    return [ImportResult("created", item.article, item) for item in items]
+    return [
+        ImportResult("created", item.article, item, held=n.held) for n, item in zip(batch, items, strict=True)
+    ]
 
 
 def import_story(
@@ -363,12 +368,18 @@ def import_story(
             _save_item(item, story)
             return ImportResult("stale", article, item, f"older than v{latest.version}; ignored")
 
-        changes = mapping.article_changes(story, mapping.story_language(story, language or source.language))
+        changes = mapping.article_changes(
+            story, mapping.story_language(story, source.language, given=language)
+        )
+        held = ""
         if article is None:
+            fields, publish, held = mapping.hold_for_desk(
+                article_services.clean_wire_text(changes.fields), publish
+            )
             article = article_services.create_from_wire(
                 source=source,
                 guid=guid,
-                fields=changes.fields,
+                fields=fields,
                 credits=changes.credits,
                 tags=changes.tags,
                 publish=publish,
@@ -395,7 +406,7 @@ def import_story(
             item.article_version = article.version
             item.article_checksum = mapping.article_wire_checksum(article)
         _save_item(item, story)
-        return ImportResult(outcome, article, item)
+        return ImportResult(outcome, article, item, held=held)
 
 
 def _save_item(item: WireItem, story: ParsedStory) -> None:

@@ -163,3 +163,8 @@ def decode_text(data: bytes) -> str:
     if "\x00" in text:
         raise ParseError("binary data, not text", line=text[: text.index("\x00")].count("\n") + 1)
     return text
+
+
+class NotAStory(ParseError):
+    """The file is readable but carries no text story (a NewsML-G2 package, a picture item): the
+    importer reports it as skipped, not failed."""

@@ -1,0 +1,90 @@
+"""What every format's stories go through after their parser (``registry.parse_bytes``): the
+agency conventions that are the same whatever the format, fixed once.
+
+* handling markers at the head of a headline (``UPDATE 2-``, ``CORRECTED-``, ``REFILE-``,
+  ``URGENT:``, ``BC-``) are metadata: moved to the editor's note, never the headline
+* a dateline that is a date or a time (``2018-01-03 20:13:08 GMT+00:00``,
+  ``20170102T222800+0000``) is no dateline
+* a body that opens with the dateline (``GROSSETO, Italy (AP) --``, ``Tegucigalpa, Jan 2 (EFE).-``,
+  ``(ANSA) - Rome, October 11 -``) has it taken out, into the dateline fields when they are empty
+* a body whose first paragraph repeats the headline or the standfirst loses that paragraph
+* a last paragraph that is an end-of-copy mark (``ends``, ``(END)``, ``==Kyodo``) is dropped
+* credits that are initials (``gr/bp``), a host name or an agency's desk (``dpa correspondents``)
+  are no credits
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from sources.wire.base import ParsedStory
+
+_MARKER = re.compile(
+    r"^\s*(?:(?:UPDATE\s*\d*|CORRECTED|CORRECTION|REFILE|RPT|REPEAT|URGENT|WRAPUP\s*\d*|EXTRA|FLASH|EILT)"
+    r"\s*[-:]\s*|BC-)+",
+)
+_DATE_LIKE = re.compile(
+    r"^\s*(?:\d{4}-?\d{2}-?\d{2}(?:[T ]\d|\b)|\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\d{8}T\d{4})|\d{1,2}:\d{2}(?::\d{2})?\s*(?:GMT|UTC|Z)?",
+    re.IGNORECASE,
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_TRAILING_DATE = re.compile(rf",?\s+{_MONTH}\s+\d{{1,2}}$", re.IGNORECASE)
+# <p>PLACE (OUTLET) -- text   |   <p>PLACE, Mon D (OUTLET).- text   |   <p>(OUTLET) - Place, Month D - text
+_BODY_DATELINE = re.compile(
+    r"^(?P<open>\s*<p>\s*)(?:(?P<place>[^<()\n]{2,80}?)\s*\((?P<outlet>[^()<\n]{1,40})\)\.?\s*(?:--|[-\u2013\u2014_])-?\s+"
+    r"|\((?P<outlet2>[A-Z][A-Za-z/]{1,15})\)\s*[-\u2013\u2014]\s*(?P<place2>[^<()\n-]{2,60}?)\s+[-\u2013\u2014]\s+)"
+)
+_END_MARK = re.compile(r"\s*<p>\s*(?:ends?|\(?END\)?|==\s*\w+|-+\s*0\s*-+|NNNN)\s*</p>\s*$", re.IGNORECASE)
+_FIRST_P = re.compile(r"^\s*<p>(.*?)</p>\s*", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_NOT_A_PERSON = re.compile(
+    r"^(?:[a-z]{1,4}(?:/[a-z]{1,4})+|(?:www\.)?[\w-]+\.[a-z]{2,}|.*\bcorrespondents?\b.*|(?:the\s+)?associated press|staff|dpa|afp|ap|reuters|ntb|aap)$",
+    re.IGNORECASE,
+)
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def is_date_like(value: str) -> bool:
+    return bool(value and _DATE_LIKE.match(value))
+
+
+def _looks_like_place(place: str) -> bool:
+    words = place.split()
+    return 1 <= len(words) <= 8 and not place.strip().endswith((".", "!", "?")) and not is_date_like(place)
+
+
+def normalise(story: ParsedStory) -> ParsedStory:
+    notes = []
+    marker = _MARKER.match(story.headline)
+    if marker and story.headline[marker.end() :].strip():
+        notes.append(story.headline[: marker.end()].strip(" -:"))
+        story.headline = story.headline[marker.end() :].strip()
+    if is_date_like(story.dateline_place):
+        story.dateline_place = ""
+
+    match = _BODY_DATELINE.match(story.body_html)
+    if match:
+        place = (match["place"] or match["place2"] or "").strip().rstrip(",")
+        outlet = (match["outlet"] or match["outlet2"] or "").strip()
+        place = _TRAILING_DATE.sub("", place).strip().rstrip(",")
+        if _looks_like_place(place) and len(outlet.split()) <= 4:
+            story.body_html = match["open"] + story.body_html[match.end() :]
+            if not story.dateline_place:
+                story.dateline_place, story.dateline_outlet = place, outlet
+            elif not story.dateline_outlet:
+                story.dateline_outlet = outlet
+
+    first = _FIRST_P.match(story.body_html)
+    if first and story.body_html[first.end() :].strip():
+        text = _plain(first.group(1)).casefold()
+        if text and text in (story.headline.casefold(), " ".join(story.standfirst.split()).casefold()):
+            story.body_html = story.body_html[first.end() :]
+    story.body_html = _END_MARK.sub("", story.body_html)
+    story.credits = [c for c in story.credits if not _NOT_A_PERSON.match(c.name.strip())]
+    if notes:
+        story.editor_note = "\n".join([*notes, story.editor_note]).strip()
+    return story
