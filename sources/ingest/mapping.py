@@ -67,23 +67,31 @@ def validate(story: ParsedStory) -> None:
 
 
 _TAGS = re.compile(r"<[^>]+>")
-# What must never reach readers as text: markup shown as text, transport codes, control characters.
-_LEFTOVERS = re.compile(
-    r"&lt;/?(?:p|br|div|span|a|nitf|html|body)\b|\bZCZC\b|\bNNNN\b|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
-    re.IGNORECASE,
+# What must never reach readers, looked for in the text they would see (tags taken away, entities
+# decoded once): a tag or an entity shown as text, transport codes, control characters.
+_SHOWN_MARKUP = re.compile(
+    r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>|&(?:lt|gt|amp|quot|nbsp|#\d+|#x[0-9a-f]+);", re.IGNORECASE
 )
+_TRANSPORT = re.compile(r"\bZCZC\b|\bNNNN\b|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HOLD_NOTE = "Not published: {reason}. Held as a draft for the desk."
+
+
+def shown_text(value: str) -> str:
+    """What a reader sees of a stored field: tags taken away, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(_TAGS.sub(" ", value)).split())
 
 
 def publish_hold(fields: dict) -> str:
     """Why a story must not go to readers even with --publish ('' when it may): no body text, or
     text still holding markup or transport codes. ``fields`` are the sanitised article fields."""
-    body = fields.get("body") or ""
-    text = " ".join(html.unescape(_TAGS.sub(" ", body)).split())
-    if not text:
+    body = shown_text(fields.get("body") or "")
+    if not body:
         return "no body text"
-    if _LEFTOVERS.search(body) or _LEFTOVERS.search(fields.get("headline") or ""):
-        return "markup or transport codes in the text"
+    shown = [body, *(shown_text(fields.get(name) or "") for name in ("headline", "standfirst", "kicker"))]
+    if any(_SHOWN_MARKUP.search(text) for text in shown):
+        return "markup shown as text"
+    if any(_TRANSPORT.search(text) for text in shown):
+        return "transport codes in the text"
     return ""
 
 

@@ -155,7 +155,8 @@ def test_newsml_iptc_listing_2():
 def test_newsml_reuters_prefixed_namespaces():
     _, (story,) = one("newsml-g2", REUTERS.format(978556838))
     assert story.guid == "tag:reuters.com,0000:newsml_L1N14N0FF" and story.version == 978556838
-    assert story.headline.startswith("CORRECTED-S. Illinois battles flooding")
+    # the handling marker is metadata, not the headline (issue 11): it goes to the editor's note
+    assert story.headline.startswith("S. Illinois battles flooding") and "CORRECTED" in story.editor_note
     assert story.slugline == "USA-WEATHER/ (UPDATE 1, PIX, CORRECTED)" and story.urgency == 3
     assert story.standfirst == ""  # its description is a caption
     assert [(c.name, c.role) for c in story.credits] == [
