@@ -12,7 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from django.db.models.functions import JSONObject
 from articles import services as article_services
 from articles.languages import normalise_language
 from articles.models import Article, ArticleCredit, Tag
-from sources.wire.base import ParsedCredit, ParsedStory, ParseError
+from sources.wire.base import ParsedCredit, ParsedStory, ParseError, in_zone, is_zoneless
 
 MAX_LENGTHS = {
     "headline": 300,
@@ -136,6 +136,23 @@ def identify_language(story: ParsedStory) -> str:
     if not isinstance(best, dict) or best.get("score", 0) < MIN_IDENTIFY_SCORE:
         return ""
     return str(best.get("lang") or "")
+
+
+TIMES = ("version_at", "first_created", "embargo_until")
+
+
+def localise_times(story: ParsedStory, zone: tzinfo) -> bool:
+    """Read the story's zone-less times (``base.ZONELESS``: the file named no zone) as wall times in
+    ``zone``, the Source's time zone, and give them in UTC; the one place this happens for every
+    format. True when a time changed instant (the story's ``as_json`` is then out of date)."""
+    moved = False
+    for name in TIMES:
+        value = getattr(story, name)
+        if is_zoneless(value):
+            local = in_zone(value, zone)
+            moved = moved or local != value
+            setattr(story, name, local)
+    return moved
 
 
 def article_fields(story: ParsedStory, language: str) -> dict:

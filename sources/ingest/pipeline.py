@@ -310,6 +310,8 @@ class Batcher:
                     self.sources[code] = found
                 story_source = self.sources[code]
             st.source = story_source
+            if mapping.localise_times(story, story_source.zone):
+                st.parsed = story.as_json()
             st.key = (story_source.pk, story.identity_key(), content_checksum(st.parsed))
         except (ParseError, store.UnknownSourceCode) as exc:
             st.fail(str(exc))

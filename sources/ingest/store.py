@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from articles import services as article_services
 from articles.models import Article
+from sources.agencies import time_zone_for
 from sources.ingest import mapping
 from sources.models import ImportedFile, Source, WireItem
 from sources.wire.base import ParsedStory, ParseError
@@ -34,7 +35,8 @@ class UnknownSourceCode(ValueError):
 
 
 def get_or_create_source(code: str, *, language: str = "en") -> tuple[Source, bool]:
-    """Find a source by its code (case-insensitive), or create it."""
+    """Find a source by its code (case-insensitive), or create it (its time zone from
+    ``sources.agencies`` when the agency is known there, else UTC)."""
     code = (code or "").strip()
     if not CODE_RE.match(code):
         raise UnknownSourceCode(
@@ -47,7 +49,12 @@ def get_or_create_source(code: str, *, language: str = "en") -> tuple[Source, bo
     if Source.objects.filter(slug=slug).exists():
         slug = f"{slug}-{Source.objects.count() + 1}"
     source = Source.objects.create(
-        name=code.upper(), code=code.upper(), slug=slug, credit_line=code.upper(), language=language
+        name=code.upper(),
+        code=code.upper(),
+        slug=slug,
+        credit_line=code.upper(),
+        language=language,
+        time_zone=time_zone_for(code),
     )
     return source, True
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sources.wire.base import ParsedStory, ParseError
+from sources.wire.base import ZONELESS, ParsedStory, ParseError
 
 # Control characters that carry no text (ANPA format flags, IPTC 7901 BEL bells, DEL padding).
 MAX_MESSAGES = 1000
@@ -73,11 +73,13 @@ def split_names(names: str) -> list[str]:
     return [title_name(n) for n in NAME_SPLIT.split(names.strip().rstrip(".=").strip()) if n.strip()]
 
 
-def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime | None:
+def utc(year: int, month: int, day: int, hour: int, minute: int, *, zoned: bool = True) -> datetime | None:
+    """The time, in UTC when the copy names it as UTC/GMT (``zoned``), else zone-less: ingest reads it
+    in the Source's time zone (``base.zoneless``)."""
     if year < 100:
         year += 2000 if year < 70 else 1900
     try:
-        return datetime(year, month, day, hour, minute, tzinfo=UTC)
+        return datetime(year, month, day, hour, minute, tzinfo=UTC if zoned else ZONELESS)
     except ValueError:
         return None
 

@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import ClassVar
 
 
@@ -47,6 +47,51 @@ class ParseError(Exception):
 
 def _parse_error(message, field, line, story):
     return ParseError(message, field=field, line=line, story=story)
+
+
+class _ZoneLess(tzinfo):
+    """The zone of a time whose file names none. It reads as UTC (so parsers, comparisons and tests
+    see an aware time), and tells ingest to read the wall time in the Source's own zone instead
+    (``sources.ingest.mapping.localise_times``: the one place that does)."""
+
+    def utcoffset(self, dt):
+        return timedelta(0)
+
+    def dst(self, dt):
+        return timedelta(0)
+
+    def tzname(self, dt):
+        return "UTC"
+
+    def __repr__(self):
+        return "ZONELESS"
+
+    def __reduce__(self):  # one instance, also across the parse workers' pickling
+        return (_zoneless, ())
+
+
+ZONELESS = _ZoneLess()
+
+
+def _zoneless():
+    return ZONELESS
+
+
+def zoneless(value: datetime) -> datetime:
+    """A naive wall time from a file that names no zone, marked as such (read as UTC until ingest
+    knows the Source's zone)."""
+    return value.replace(tzinfo=ZONELESS)
+
+
+def is_zoneless(value: datetime | None) -> bool:
+    return value is not None and value.tzinfo is ZONELESS
+
+
+def in_zone(value: datetime, zone: tzinfo) -> datetime:
+    """A zone-less time read as wall time in ``zone``, in UTC; any other time unchanged."""
+    if value.tzinfo is not ZONELESS:
+        return value
+    return value.replace(tzinfo=zone).astimezone(UTC)
 
 
 @dataclass

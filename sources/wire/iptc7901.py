@@ -18,7 +18,7 @@ publication), the editor's initials, ``ETX``, a date-time group ``DDHHMM [GMT] M
 * version: ``1ST LEAD`` is version 2, ``2ND LEAD`` 3; a correction (``KORR``, ``Berichtigung``) is the
   next version (numbered by the importer); otherwise 1
 * urgency: the header's priority (1-6); ``Eil`` (urgent) at most 2
-* version time: the date-time group (UTC when it names no zone); source: the header's agency
+* version time: the date-time group (UTC when it says GMT/UTC; else in the Source's time zone); source: the header's agency
 * language: ``de`` for a ``Von`` byline, ``en`` for ``By``; otherwise the --language option decides
 * identity: IPTC 7901 has no story id: a later version is recognised by the same headline and
   dateline place; a changed headline makes a new story rather than overwrite another
@@ -143,6 +143,7 @@ class IPTC7901Parser(WireParser):
                 int(when["d"]),
                 int(when["h"]),
                 int(when["mi"]),
+                zoned=bool(when["zone"]),
             )
 
         lines = text.split("\n")

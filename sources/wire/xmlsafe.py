@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 
 from articles.sanitize import plain_text, sanitize_html
-from sources.wire.base import ParsedCredit, ParseError
+from sources.wire.base import ParsedCredit, ParseError, zoneless
 from sources.wire.text import DATELINE, _looks_like_place, parse_credit_line
 
 _WS = re.compile(r"\s+")
@@ -226,7 +226,8 @@ def clean_text(value: str | None) -> str:
 
 
 def parse_datetime(value: str | None, *, field: str) -> datetime | None:
-    """ISO 8601 in its extended or basic form (``20020225T143000-0500``); no zone means UTC."""
+    """ISO 8601 in its extended or basic form (``20020225T143000-0500``); a time without a zone is
+    marked zone-less (``base.zoneless``): ingest reads it in the Source's time zone."""
     value = (value or "").strip()
     if not value:
         return None
@@ -236,7 +237,7 @@ def parse_datetime(value: str | None, *, field: str) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ParseError(f"not a date and time: {value[:60]!r}", field=field) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else zoneless(parsed)
 
 
 def parse_int(value, *, field: str, minimum: int = 0) -> int | None:
