@@ -121,6 +121,7 @@ class _FeedParser(WireParser):
         x.reject_entity_declarations(data)
         if b"\x00" in data[:1024] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary data, not a feed")
+        data = x.as_utf8(data)  # undeclared legacy bytes: detected as for every format, or refused
         # A stream, so that feedparser never takes the bytes for a URL or a file name.
         result = feedparser.parse(io.BytesIO(data), resolve_relative_uris=True, sanitize_html=True)
         version = result.get("version") or ""

@@ -16,7 +16,7 @@ from datetime import datetime
 from lxml import etree
 
 from articles.sanitize import plain_text, sanitize_html
-from sources.wire.base import ParsedCredit, ParseError, zoneless
+from sources.wire.base import ParsedCredit, ParseError, decode_text, zoneless
 from sources.wire.text import DATELINE, _looks_like_place, parse_credit_line
 
 _WS = re.compile(r"\s+")
@@ -67,7 +67,7 @@ def parse_xml(data: bytes) -> etree._Element:
     if len(data) > MAX_XML_BYTES:
         raise ParseError(f"{len(data)} bytes, larger than the XML limit of {MAX_XML_BYTES}")
     reject_entity_declarations(data)
-    data = _fix_encoding_label(_blank_doctype(data))
+    data = as_utf8(_fix_encoding_label(_blank_doctype(data)))
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
@@ -95,6 +95,30 @@ def _blank_doctype(data: bytes) -> bytes:
     if not match:
         return data
     return data[: match.start()] + b"\n" * match.group(0).count(b"\n") + data[match.end() :]
+
+
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+
+
+def as_utf8(data: bytes) -> bytes:
+    """XML or a feed whose bytes are not what it declares: one that names no encoding (so UTF-8) or
+    says UTF-8, yet is in a legacy encoding, is decoded as detected (``base.decode_text``, the
+    same rule as every other format) and given to the parser as UTF-8; a ParseError when its encoding
+    cannot be told. A file declaring another encoding, or with a byte-order mark, is left as it is."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return data
+    declared = _DECLARED.match(data[:300])
+    if declared and declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") not in (b"utf8",):
+        return data
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    text = decode_text(data)
+    encoded = text.encode("utf-8")
+    return _DECLARATION.sub(b'<?xml version="1.0" encoding="UTF-8"?>', encoded, count=1)
 
 
 def _fix_encoding_label(data: bytes) -> bytes:

@@ -2,7 +2,8 @@
 reaches readers with an empty body, with markup or transport codes in its text, or with a date or a
 time as its dateline.
 
-Every file of the golden corpus (tests/fixtures/wire), of the per-format fixtures (good and broken:
+Every file of the golden corpus (tests/fixtures/wire), of the synthetic encodings
+(tests/fixtures/wire-encodings), of the per-format fixtures (good and broken:
 tests/sources/fixtures, tests/fixtures/text) and, where present, of ../shared/samples/wire (those
 marked ``conformance``, as tests/conformance) is imported with ``--publish``; each story that came
 out published is checked with rules of its own, not with the importer's (``mapping.publish_hold``),
@@ -38,6 +39,7 @@ def _files(root: Path) -> list[Path]:
 def _params():
     for root, marks in (
         (TESTS / "fixtures" / "wire", []),
+        (TESTS / "fixtures" / "wire-encodings", []),
         (TESTS / "fixtures" / "text", []),
         (TESTS / "sources" / "fixtures", []),
         (SHARED, [pytest.mark.conformance]),
