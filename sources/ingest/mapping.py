@@ -51,13 +51,30 @@ WIRE_FED_FIELDS = (
 CLEANED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet")
 
 
+# Optional fields an agency may overfill (a copyright notice that is a whole usage agreement): cut to
+# what the article holds, with a note for the desk, rather than refusing the story.
+CUT_WHEN_LONG = ("copyright", "kicker")
+
+
+def _cut(value: str, limit: int) -> str:
+    head = value[: limit - 1]
+    if " " in head[limit // 2 :]:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:") + "…"
+
+
 def validate(story: ParsedStory) -> None:
-    """Refuse a story the article could not hold: no headline, or a field over its length."""
+    """Refuse a story the article could not hold: no headline, or a field over its length (an
+    optional one of ``CUT_WHEN_LONG`` is cut instead, and the editor's note says so)."""
     if not story.headline.strip():
         raise ParseError("no headline", field="headline", line=story.line)
     for name, limit in MAX_LENGTHS.items():
         value = getattr(story, name)
-        if len(value) > limit:
+        if len(value) > limit and name in CUT_WHEN_LONG:
+            setattr(story, name, _cut(value, limit))
+            note = f"The {name} was cut to {limit} characters (the agency sent {len(value)})."
+            story.editor_note = "\n".join(n for n in (story.editor_note, note) if n)
+        elif len(value) > limit:
             raise ParseError(
                 f"{len(value)} characters, at most {limit}",
                 field=name,
