@@ -113,7 +113,7 @@ def _content(item, line):
     for inline in x.children(content_set, "inlineData"):
         kind = (inline.get("contenttype") or "text/plain").lower()
         text = "".join(inline.itertext())
-        if "html" in kind:
+        if "html" in kind or x.is_html_fragment(text):  # ANSA: HTML sent as text/plain, decoded once
             from articles.sanitize import sanitize_html
 
             return sanitize_html(text), "", [], ("", "")

@@ -149,6 +149,8 @@ def _raw_body(data: dict) -> str:
 
 
 def _text_body(text: str) -> str:
+    if x.is_html_fragment(text or ""):  # HTML in a plain-text property: read once, sanitised
+        return sanitize_html(text.strip())
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "")]
     return paragraphs_to_html(paragraphs)
 

@@ -157,6 +157,12 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
             if src.get("level-number", "1") == "1" and src.get("src-name"):
                 source_code = src.get("src-name").strip()
                 break
+    if not source_code and bhead is not None:  # EFE: <distributor>Agencia EFE</distributor>, rights.owner
+        owner = x.child(x.child(bhead, "rights"), "rights.owner")
+        for el in (x.child(bhead, "distributor"), owner):
+            if el is not None and (code := x.agency_code(x.text_of(el))):
+                source_code = code
+                break
     language = root.get("baselang") or (body.get(x.XML_LANG) if body is not None else "") or ""
 
     return ParsedStory(

@@ -7,8 +7,12 @@ agency conventions that are the same whatever the format, fixed once.
   ``20170102T222800+0000``) is no dateline
 * a body that opens with the dateline (``GROSSETO, Italy (AP) --``, ``Tegucigalpa, Jan 2 (EFE).-``,
   ``(ANSA) - Rome, October 11 -``) has it taken out, into the dateline fields when they are empty
-* a body whose first paragraph repeats the headline or the standfirst loses that paragraph
-* a last paragraph that is an end-of-copy mark (``ends``, ``(END)``, ``==Kyodo``) is dropped
+* a body whose first paragraph repeats the headline, or repeats the standfirst as a heading
+  (``ON THIS DAY IN SPORT``), loses that paragraph; a lede sentence that is also the standfirst stays
+  (the body is the whole story)
+* a last paragraph that is an end-of-copy mark (``ends``, ``(END)``, ``==Kyodo``) is dropped; one
+  that is a credit line (``(Reporting by X; Editing by Y)``) becomes credits (a name already credited,
+  as the byline's writer, is not credited twice)
 * credits that are initials (``gr/bp``), a host name or an agency's desk (``dpa correspondents``)
   are no credits
 """
@@ -19,6 +23,7 @@ import html as html_lib
 import re
 
 from sources.wire.base import ParsedStory
+from sources.wire.text import parse_credit_line
 
 _MARKER = re.compile(
     r"^\s*(?:(?:UPDATE\s*\d*|CORRECTED|CORRECTION|REFILE|RPT|REPEAT|URGENT|WRAPUP\s*\d*|EXTRA|FLASH|EILT)"
@@ -33,13 +38,18 @@ _TRAILING_DATE = re.compile(rf",?\s+{_MONTH}\s+\d{{1,2}}$", re.IGNORECASE)
 # <p>PLACE (OUTLET) -- text   |   <p>PLACE, Mon D (OUTLET).- text   |   <p>(OUTLET) - Place, Month D - text
 _BODY_DATELINE = re.compile(
     r"^(?P<open>\s*<p>\s*)(?:(?P<place>[^<()\n]{2,80}?)\s*\((?P<outlet>[^()<\n]{1,40})\)\.?\s*(?:--|[-\u2013\u2014_])-?\s+"
-    r"|\((?P<outlet2>[A-Z][A-Za-z/]{1,15})\)\s*[-\u2013\u2014]\s*(?P<place2>[^<()\n-]{2,60}?)\s+[-\u2013\u2014]\s+)"
+    r"|\((?P<outlet2>[A-Z][A-Za-z/]{1,15})\)\s*[-\u2013\u2014]\s*(?P<place2>[^<()\n-]{2,60}?)\s+[-\u2013\u2014]\s+"
+    r"|\((?P<outlet3>[A-Z][\w.&/]*(?:\s[A-Z][\w.&/]*){0,3})\)\s*(?:--|[-\u2013\u2014])\s+(?=[A-Z\u201c\"]))"
 )
 _END_MARK = re.compile(r"\s*<p>\s*(?:ends?|\(?END\)?|==\s*\w+|-+\s*0\s*-+|NNNN)\s*</p>\s*$", re.IGNORECASE)
+_LAST_P = re.compile(r"<p>((?:(?!<p>).){1,400}?)</p>\s*$", re.DOTALL)
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][^,;]*$")
 _FIRST_P = re.compile(r"^\s*<p>(.*?)</p>\s*", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _NOT_A_PERSON = re.compile(
-    r"^(?:[a-z]{1,4}(?:/[a-z]{1,4})+|(?:www\.)?[\w-]+\.[a-z]{2,}|.*\bcorrespondents?\b.*|(?:the\s+)?associated press|staff|dpa|afp|ap|reuters|ntb|aap)$",
+    r"^(?:[a-z]{1,4}(?:/[a-z]{1,4})+|(?:www\.)?[\w-]+\.[a-z]{2,}|.*\bcorrespondents?\b.*|(?:the\s+)?associated press|staff|dpa|afp|ap|reuters|ntb|aap"
+    r"|the\s.+|.*\b(?:network|news|press|agency|agencia|agence|service|wire|media|newsroom|desk|staff|"
+    r"bureau|tribune|times|post|herald|gazette|journal|daily)\b.*)$",
     re.IGNORECASE,
 )
 
@@ -69,9 +79,12 @@ def normalise(story: ParsedStory) -> ParsedStory:
     match = _BODY_DATELINE.match(story.body_html)
     if match:
         place = (match["place"] or match["place2"] or "").strip().rstrip(",")
-        outlet = (match["outlet"] or match["outlet2"] or "").strip()
+        outlet = (match["outlet"] or match["outlet2"] or match["outlet3"] or "").strip()
         place = _TRAILING_DATE.sub("", place).strip().rstrip(",")
-        if _looks_like_place(place) and len(outlet.split()) <= 4:
+        if match["outlet3"]:  # "(Sports Network) - A pair of teams": an outlet, no place
+            story.body_html = match["open"] + story.body_html[match.end() :]
+            story.dateline_outlet = story.dateline_outlet or outlet
+        elif _looks_like_place(place) and len(outlet.split()) <= 4:
             story.body_html = match["open"] + story.body_html[match.end() :]
             if not story.dateline_place:
                 story.dateline_place, story.dateline_outlet = place, outlet
@@ -81,9 +94,22 @@ def normalise(story: ParsedStory) -> ParsedStory:
     first = _FIRST_P.match(story.body_html)
     if first and story.body_html[first.end() :].strip():
         text = _plain(first.group(1)).casefold()
-        if text and text in (story.headline.casefold(), " ".join(story.standfirst.split()).casefold()):
+        standfirst = " ".join(story.standfirst.split()).casefold()
+        heading_like = len(text.split()) < 10 and not text.endswith((".", "!", "?", '"', "\u201d"))
+        if text and (text == story.headline.casefold() or (text == standfirst and heading_like)):
             story.body_html = story.body_html[first.end() :]
     story.body_html = _END_MARK.sub("", story.body_html)
+    last = _LAST_P.search(story.body_html)
+    if last and story.body_html[: last.start()].strip():
+        trailing = parse_credit_line(_plain(last.group(1)))
+        if trailing:  # "(Reporting by X; Editing by Y)" closing the copy, in any format
+            story.body_html = story.body_html[: last.start()].rstrip()
+            known = {c.name.casefold() for c in story.credits}
+            for credit in trailing:
+                credit.name = _IN_PLACE.sub("", credit.name).strip() or credit.name
+                if credit.name.casefold() not in known:
+                    story.credits.append(credit)
+                    known.add(credit.name.casefold())
     story.credits = [c for c in story.credits if not _NOT_A_PERSON.match(c.name.strip())]
     if notes:
         story.editor_note = "\n".join([*notes, story.editor_note]).strip()

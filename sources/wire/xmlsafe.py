@@ -121,6 +121,31 @@ def as_utf8(data: bytes) -> bytes:
     return _DECLARATION.sub(b'<?xml version="1.0" encoding="UTF-8"?>', encoded, count=1)
 
 
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+
+
+def agency_code(name: str) -> str:
+    """A source code from an agency's name as a file spells it: its acronym (``Agencia EFE`` ->
+    ``EFE``, ``Kyodo News`` -> ``Kyodo-News``), else the name in code characters."""
+    words = name.split()
+    for word in reversed(words):
+        if _ACRONYM.match(word.strip(".,")):
+            return word.strip(".,")
+    return re.sub(r"[^A-Za-z0-9_.-]", "", "-".join(words))[:32].strip("-.")
+
+
+_HTML_START = re.compile(
+    r"^\s*<(?:p|div|h[1-6]|ul|ol|table|blockquote|section|article|body|html)\b[^<>]*>", re.IGNORECASE
+)
+
+
+def is_html_fragment(text: str) -> bool:
+    """Text that is an HTML fragment (it opens with a block element: ``<p>``, ``<div>`` ...), as
+    agencies put HTML, escaped or in CDATA, into elements typed as plain text. Decoded once (the XML
+    parser did that) and sanitised as HTML; a tag inside running text stays text."""
+    return bool(_HTML_START.match(text))
+
+
 def _fix_encoding_label(data: bytes) -> bytes:
     """Reuters labels UTF-8 as ``encoding='utf8'``; libxml2 knows it by its proper name only."""
     head = data[:200]
@@ -293,8 +318,15 @@ _BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|av|di|door|af)\s+", re.IGNORECAS
 _CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|og|och|en|ve)\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
 
 
+# "Müller, K." / "Smith, J. R.": a surname and initials, one name (its comma is no separator).
+_LAST_INITIALS = re.compile(r"\b([^\W\d_][\w'\u2019-]+),\s+((?:[^\W\d_]\.\s?){1,3})(?=\s*(?:$|[,;&]|\s(?:and|und|et|y|e)\s))")
+_KEPT_COMMA = "\u2063"  # invisible separator: a comma inside a name while the byline is split
+
+
 def _name(value: str) -> str:
-    value = value.strip(" ,.;:")
+    value = value.replace(_KEPT_COMMA, ",").strip(" ,;:")
+    if value.endswith(".") and not re.search(r"(?:^|[\s.])[^\W\d_]\.$", value):
+        value = value.rstrip(".")  # a sentence's full stop, not an initial's
     # Agency style sends names in capitals (BERNARD CONDON): give them their case back.
     if value.isupper() and " " in value:
         value = value.title()
@@ -307,6 +339,7 @@ def parse_byline(text: str, role: str = "writer") -> list[ParsedCredit]:
     text = _BY_PREFIX.sub("", text)
     if not text:
         return []
+    text = _LAST_INITIALS.sub(lambda m: f"{m[1]}{_KEPT_COMMA} {m[2].strip()}", text)
     parts = _CONJUNCTION.split(text)
     names: list[str] = []
     if len(parts) > 1:
