@@ -48,8 +48,9 @@ _FIRST_P = re.compile(r"^\s*<p>(.*?)</p>\s*", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _NOT_A_PERSON = re.compile(
     r"^(?:[a-z]{1,4}(?:/[a-z]{1,4})+|(?:www\.)?[\w-]+\.[a-z]{2,}|.*\bcorrespondents?\b.*|(?:the\s+)?associated press|staff|dpa|afp|ap|reuters|ntb|aap"
-    r"|the\s.+|.*\b(?:network|news|press|agency|agencia|agence|service|wire|media|newsroom|desk|staff|"
-    r"bureau|tribune|times|post|herald|gazette|journal|daily)\b.*)$",
+    # "The San Diego Union-Tribune", "The Sports Network", "News Desk": outlets and desks, no people
+    # (newspaper words such as Post or Times alone are surnames too: only after "The")
+    r"|the\s.+|.*\b(?:network|news|press|agency|agencia|agence|service|wire|media|newsroom|desk|staff|bureau)\b.*)$",
     re.IGNORECASE,
 )
 

@@ -95,3 +95,8 @@ def test_initials_desks_and_outlets_are_no_credits(name):
         ParsedStory(headline="x", body_html="<p>y</p>", credits=[ParsedCredit(name), ParsedCredit("Ann Lee")])
     )
     assert [c.name for c in story.credits] == ["Ann Lee"]
+
+
+def test_surnames_that_are_newspaper_words_stay_people():
+    story = normalise(ParsedStory(headline="x", body_html="<p>y</p>", credits=[ParsedCredit("Emily Post")]))
+    assert [c.name for c in story.credits] == ["Emily Post"]
