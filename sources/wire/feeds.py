@@ -3,7 +3,7 @@
 One story per entry. Mapped from (feedparser's normalised names, with the element they come from):
 
 * guid: ``entry.id`` (RSS ``guid``, Atom ``id``), else ``entry.link``
-* headline: ``title``; standfirst: ``summary`` (RSS ``description``, Atom ``summary``) when there is
+* headline: ``title`` (none: the description's first sentence, flagged in the note); standfirst: ``summary`` (RSS ``description``, Atom ``summary``) when there is
   also a full body, else nothing
 * body: ``content[0]`` (RSS ``content:encoded``, Atom ``content``), else ``summary``; sanitised
 * credits: ``authors[]`` (RSS ``author``/``dc:creator``, Atom ``author``; bare e-mail addresses are
@@ -55,8 +55,14 @@ def _person(detail, fallback: str = "") -> str:
 def _entry(entry, feed, *, index: int) -> ParsedStory:
     headline = plain_text(entry.get("title", ""))
     guid = (entry.get("id") or entry.get("link") or "").strip()
+    note = ""
+    if not headline:  # an item with only a description: its first sentence, flagged for the desk
+        headline = first_sentence(plain_text(entry.get("summary", "") or ""))
+        note = "Headline taken from the first sentence: the feed item has no title."
     if not headline:
-        raise ParseError("entry without a title", field="title", story=guid or f"entry {index}")
+        raise ParseError(
+            "entry without a title or a description", field="title", story=guid or f"entry {index}"
+        )
     contents = entry.get("content") or []
     summary = entry.get("summary", "") or ""
     if contents:
@@ -100,7 +106,20 @@ def _entry(entry, feed, *, index: int) -> ParsedStory:
         copyright=plain_text(entry.get("rights") or feed.get("rights") or ""),
         url=link[:500] if link.startswith(("http://", "https://")) else "",
         source_code=_source_code(feed),
+        editor_note=note,
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[^\s.]{2}[.!?\u061f\u3002])\s+")
+MAX_SENTENCE_HEADLINE = 200
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text (at most 200 characters, cut at a word with an ellipsis)."""
+    sentence = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+    if len(sentence) > MAX_SENTENCE_HEADLINE:
+        sentence = sentence[: MAX_SENTENCE_HEADLINE - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
 
 
 def _source_code(feed) -> str:

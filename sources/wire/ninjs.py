@@ -7,6 +7,8 @@
   ``_items``, Elasticsearch ``hits.hits[]._source``, or a top-level list) is unwrapped, each item a
   story; any other object that is no ninjs item is refused saying what keys it has.
 * a picture, graphic, video or audio item (``type``) is skipped (``NotAStory``), not a story.
+* a ``body_html`` that is a whole HTML document gives its ``<title>`` (else ``<h1>``) to the
+  headline when the item has none, and neither its head nor that ``<h1>`` to the body.
 
 Mapped from (ninjs 1.5 / 2.1 property names):
 
@@ -125,6 +127,25 @@ def _pick(items: list[dict], key: str, roles: tuple[str, ...]) -> tuple[int, dic
 
 def _body(data: dict) -> str:
     return x.ensure_paragraphs(x.drop_empty_paragraphs(_raw_body(data)))
+
+
+_DOCUMENT = re.compile(r"^\s*(?:<!doctype[^>]*>\s*)?<(?:html|head)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _document_headline(value: str) -> tuple[str, str]:
+    """(headline, body) of a body that is a whole HTML document: its ``<title>`` (else its first
+    ``<h1>``) is the headline, and neither the head nor that ``<h1>`` is body text."""
+    title = _TITLE.search(value)
+    headline = plain_text(title.group(1)) if title else ""
+    body = _HEAD.sub("", value)
+    h1 = _H1.search(body)
+    if h1 and (not headline or plain_text(h1.group(1)) == headline):
+        headline = headline or plain_text(h1.group(1))
+        body = body[: h1.start()] + body[h1.end() :]
+    return headline, body
 
 
 def _raw_body(data: dict) -> str:
@@ -280,6 +301,11 @@ def parse_ninjs(data) -> ParsedStory:
     if isinstance(kind, str) and kind.strip().lower() in MEDIA_TYPES:
         raise NotAStory(f"a ninjs {kind.strip().lower()} item, not a text story")
     headline = _headline(data)
+    for key in ("body_html", "body_xhtml"):
+        value = data.get(key)
+        if isinstance(value, str) and _DOCUMENT.match(value):  # a whole HTML document as the body
+            found, data[key] = _document_headline(value)
+            headline = headline or found
     if not headline:
         raise ParseError("no headline (headlines[].value or headline)", field="headline")
     guid = (_str(data, "uri") or _str(data, "guid")).strip()

@@ -319,7 +319,9 @@ _CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|og|och|en|ve)\s+|\s*&\s*|\s*;\s
 
 
 # "Müller, K." / "Smith, J. R.": a surname and initials, one name (its comma is no separator).
-_LAST_INITIALS = re.compile(r"\b([^\W\d_][\w'\u2019-]+),\s+((?:[^\W\d_]\.\s?){1,3})(?=\s*(?:$|[,;&]|\s(?:and|und|et|y|e)\s))")
+_LAST_INITIALS = re.compile(
+    r"\b([^\W\d_][\w'\u2019-]+),\s+((?:[^\W\d_]\.\s?){1,3})(?=\s*(?:$|[,;&]|\s(?:and|und|et|y|e)\s))"
+)
 _KEPT_COMMA = "\u2063"  # invisible separator: a comma inside a name while the byline is split
 
 

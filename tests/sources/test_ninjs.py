@@ -177,3 +177,13 @@ def test_a_picture_item_is_skipped_with_its_reason():
     assert code == 0, err
     assert "skipped 1" in out and "a ninjs picture item, not a text story" in out + err
     assert not Article.objects.exists()
+
+
+def test_a_body_that_is_a_whole_html_document_gives_its_title_to_the_headline():
+    document = {
+        "uri": "urn:x:doc",
+        "body_html": "<!DOCTYPE html><html><head><title>Dam reopened</title><style>p {}</style></head>"
+        "<body><h1>Dam reopened</h1><p>Water flows again at the dam.</p></body></html>",
+    }
+    (story,) = parse_bytes(json.dumps(document).encode())[1]
+    assert story.headline == "Dam reopened" and story.body_html == "<p>Water flows again at the dam.</p>"
