@@ -30,17 +30,25 @@ import feedparser
 
 from articles.sanitize import plain_text, sanitize_html
 from sources.wire import xmlsafe as x
-from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser
+from sources.wire.base import ZONELESS, ParsedCredit, ParsedStory, ParseError, WireParser
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 EMAIL_ONLY = re.compile(r"^\S+@\S+$")
 EMAIL_IN_NAME = re.compile(r"\s*\(?\S+@\S+\)?\s*")
 
 
-def _time(struct) -> datetime | None:
+_ZONE_GIVEN = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z|\b(?:GMT|UTC?|[ECMP][SD]T|[A-Z]{1,4}))\s*$", re.IGNORECASE)
+
+
+def _time(struct, raw: str = "") -> datetime | None:
+    """feedparser's UTC time; when the feed's own text names no zone (``2025-03-03T09:00:00``), the
+    same wall time marked zone-less, so that ingest reads it in the Source's time zone."""
     if not struct:
         return None
-    return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
+    value = datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
+    if raw and re.search(r"\d:\d\d", raw) and not _ZONE_GIVEN.search(raw.strip()):
+        return value.replace(tzinfo=ZONELESS)
+    return value
 
 
 def _person(detail, fallback: str = "") -> str:
@@ -90,8 +98,8 @@ def _entry(entry, feed, *, index: int) -> ParsedStory:
         if term and term not in keywords:
             keywords.append(term)
     # dict.get: feedparser's own get() maps a missing updated_parsed to published_parsed, with a warning.
-    published = _time(dict.get(entry, "published_parsed"))
-    updated = _time(dict.get(entry, "updated_parsed")) or published
+    published = _time(dict.get(entry, "published_parsed"), dict.get(entry, "published") or "")
+    updated = _time(dict.get(entry, "updated_parsed"), dict.get(entry, "updated") or "") or published
     link = (entry.get("link") or "").strip()
     return ParsedStory(
         headline=headline,

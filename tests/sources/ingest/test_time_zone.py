@@ -113,3 +113,17 @@ def test_the_desk_sets_the_zone_in_the_source_admin(rf: RequestFactory, admin_us
     assert form.is_valid(), form.errors
     assert form.save().zone == ZoneInfo("Australia/Sydney")
     assert "time_zone" in model_admin.get_list_display(request)
+
+
+def test_a_feed_time_without_a_zone_is_marked_and_one_with_a_zone_is_not():
+    def first_created(date: str):
+        rss = (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://x.org/</link>'
+            f"<description>d</description><item><title>x</title><guid>g1</guid><description>y</description>"
+            f"<pubDate>{date}</pubDate></item></channel></rss>"
+        ).encode()
+        return parse_bytes(rss)[1][0].first_created
+
+    assert is_zoneless(first_created("2025-03-03T09:00:00"))
+    for zoned in ("Mon, 03 Mar 2025 09:00:00 GMT", "Mon, 03 Mar 2025 09:00:00 +0300", "2025-03-03T09:00:00Z"):
+        assert not is_zoneless(first_created(zoned))
