@@ -92,7 +92,10 @@ def test_each_feed_entry_keeps_its_own_raw_payload():
     assert len(items) == 3
     for item in items:
         entry = json.loads(item.raw_payload)
-        assert (entry.get("title") or entry.get("summary")) and item.parsed["guid"] in (entry.get("id"), entry.get("link"))
+        assert (entry.get("title") or entry.get("summary")) and item.parsed["guid"] in (
+            entry.get("id"),
+            entry.get("link"),
+        )
         assert "NR Wire feed" not in item.raw_payload  # not the channel, not the other entries
 
 
