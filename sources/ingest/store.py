@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from articles import services as article_services
 from articles.models import Article
+from sources.agencies import time_zone_for
 from sources.ingest import mapping
 from sources.models import ImportedFile, Source, WireItem
 from sources.wire.base import ParsedStory, ParseError
@@ -34,7 +35,8 @@ class UnknownSourceCode(ValueError):
 
 
 def get_or_create_source(code: str, *, language: str = "en") -> tuple[Source, bool]:
-    """Find a source by its code (case-insensitive), or create it."""
+    """Find a source by its code (case-insensitive), or create it (its time zone from
+    ``sources.agencies`` when the agency is known there, else UTC)."""
     code = (code or "").strip()
     if not CODE_RE.match(code):
         raise UnknownSourceCode(
@@ -47,7 +49,12 @@ def get_or_create_source(code: str, *, language: str = "en") -> tuple[Source, bo
     if Source.objects.filter(slug=slug).exists():
         slug = f"{slug}-{Source.objects.count() + 1}"
     source = Source.objects.create(
-        name=code.upper(), code=code.upper(), slug=slug, credit_line=code.upper(), language=language
+        name=code.upper(),
+        code=code.upper(),
+        slug=slug,
+        credit_line=code.upper(),
+        language=language,
+        time_zone=time_zone_for(code),
     )
     return source, True
 
@@ -58,6 +65,7 @@ class ImportResult:
     article: Article | None
     wire_item: WireItem | None
     message: str = ""
+    held: str = ""  # why the story was kept from readers as a flagged draft (``mapping.hold_for_desk``)
 
 
 def _untouched_since_applied(items: list[WireItem], article: Article) -> bool:
@@ -212,6 +220,7 @@ class NewStory:
     parsed: dict | None = None  # story.as_json(), when the caller has it
     cleaned: dict | ValidationError | None = None  # mapping.clean_story_text(story), when the caller has it
     prepared: article_services.NewWireStory | None = None
+    held: str = ""  # why it was kept from readers (``mapping.hold_for_desk``), if it was
 
 
 def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> NewStory:
@@ -220,7 +229,7 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
     story, source = new.story, new.source
     mapping.validate(story)
     version = story.version if story.version is not None else 1
-    changes = mapping.article_changes(story, mapping.story_language(story, language or source.language))
+    changes = mapping.article_changes(story, mapping.story_language(story, source.language, given=language))
     fields = changes.fields
     if new.cleaned is not None:
         if isinstance(new.cleaned, Exception):
@@ -228,6 +237,7 @@ def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> 
         fields.update(new.cleaned)
     else:
         fields = article_services.clean_wire_text(fields)
+    fields, publish, new.held = mapping.hold_for_desk(fields, publish)
     new.prepared = article_services.prepare_wire_story(
         source=source,
         guid=story.identity_key(),
@@ -271,7 +281,9 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
                 )
             )
         article_services.insert_objects(items)
-    return [ImportResult("created", item.article, item) for item in items]
+    return [
+        ImportResult("created", item.article, item, held=n.held) for n, item in zip(batch, items, strict=True)
+    ]
 
 
 def import_story(
@@ -363,12 +375,18 @@ def import_story(
             _save_item(item, story)
             return ImportResult("stale", article, item, f"older than v{latest.version}; ignored")
 
-        changes = mapping.article_changes(story, mapping.story_language(story, language or source.language))
+        changes = mapping.article_changes(
+            story, mapping.story_language(story, source.language, given=language)
+        )
+        held = ""
         if article is None:
+            fields, publish, held = mapping.hold_for_desk(
+                article_services.clean_wire_text(changes.fields), publish
+            )
             article = article_services.create_from_wire(
                 source=source,
                 guid=guid,
-                fields=changes.fields,
+                fields=fields,
                 credits=changes.credits,
                 tags=changes.tags,
                 publish=publish,
@@ -395,7 +413,7 @@ def import_story(
             item.article_version = article.version
             item.article_checksum = mapping.article_wire_checksum(article)
         _save_item(item, story)
-        return ImportResult(outcome, article, item)
+        return ImportResult(outcome, article, item, held=held)
 
 
 def _save_item(item: WireItem, story: ParsedStory) -> None:

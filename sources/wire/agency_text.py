@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sources.wire.base import ParsedStory, ParseError
+from sources.wire.base import ZONELESS, ParsedStory, ParseError, decode_text
 
 # Control characters that carry no text (ANPA format flags, IPTC 7901 BEL bells, DEL padding).
 MAX_MESSAGES = 1000
@@ -37,18 +37,12 @@ MONTHS = {
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 when the bytes are UTF-8, else Windows-1252 (agencies' 8-bit copy is Latin-1 or that);
-    NUL bytes mean a binary file. Line ends become ``\\n``."""
+    """The text (``base.decode_text``: UTF-8, else the legacy encoding detected, Latin-1 and the
+    Windows code pages included); NUL bytes mean a binary file. Line ends become ``\\n``."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ParseError("binary data, not agency text", line=line)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        if "\ufffd" in text:  # bytes cp1252 leaves undefined (0x81, 0x8d, ...): Latin-1 has them all
-            text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean(text: str) -> str:
@@ -73,11 +67,13 @@ def split_names(names: str) -> list[str]:
     return [title_name(n) for n in NAME_SPLIT.split(names.strip().rstrip(".=").strip()) if n.strip()]
 
 
-def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime | None:
+def utc(year: int, month: int, day: int, hour: int, minute: int, *, zoned: bool = True) -> datetime | None:
+    """The time, in UTC when the copy names it as UTC/GMT (``zoned``), else zone-less: ingest reads it
+    in the Source's time zone (``base.zoneless``)."""
     if year < 100:
         year += 2000 if year < 70 else 1900
     try:
-        return datetime(year, month, day, hour, minute, tzinfo=UTC)
+        return datetime(year, month, day, hour, minute, tzinfo=UTC if zoned else ZONELESS)
     except ValueError:
         return None
 

@@ -51,13 +51,15 @@ URGENCY = {"f": 1, "b": 2, "u": 3, "r": 5, "s": 6, "a": 7, "d": 8}
 MAX_TABLE_ROWS, MAX_TABLE_COLUMNS = 2000, 40
 MAX_HEADER_LINE = 200
 CYCLE = re.compile(r"^(?:BC|AM|PM)-", re.IGNORECASE)
-EDITOR_LINE = re.compile(r"^(?:Eds?:|EDITOR'?S NOTE|Editor'?s Note|.{0,20}\bPhotos?\b)", re.IGNORECASE)
+EDITOR_LINE = re.compile(r"^\(?(?:Eds?:|EDITOR'?S NOTE|Editor'?s Note|.{0,20}\bPhotos?\b)", re.IGNORECASE)
 BYLINE = re.compile(r"^By\s+(?P<names>.{2,200})$", re.IGNORECASE)
 
 
 def _text(value: str) -> str:
     """ANPA typography: ``quotes'' -> “quotes”, `` _ `` -> dash."""
-    value = value.replace("``", "\u201c").replace("''", "\u201d").replace("`", "\u2018")
+    value = (
+        value.replace("``", "\u201c").replace("''", "\u201d").replace("`", "\u2018").replace("{", "\u00bd")
+    )
     value = re.sub(r"(?<=\S) _ (?=\S)", " \u2014 ", value)
     return t.clean(value)
 
@@ -82,7 +84,9 @@ def _table(rows: list[str]) -> str:
     width = max(row.count(";") + 1 for row in rows)  # counted before anything is built
     if width > MAX_TABLE_COLUMNS:
         raise ParseError(f"a table row of {width} cells, at most {MAX_TABLE_COLUMNS}", field="body")
-    cells = [[html.escape(c.strip(), quote=False) for c in row.split(";")] for row in rows]
+    cells = [
+        [html.escape(c.strip().replace("{", "\u00bd"), quote=False) for c in row.split(";")] for row in rows
+    ]
     out = ["<table>"]
     head = cells[0][0] == "" and len(cells) > 1  # ";MIN;MAX;..." : a header row (empty first cell)
     if head:
@@ -120,10 +124,17 @@ class ANPAParser(WireParser):
 
     def sniff(self, data: bytes) -> bool:
         head = data[:300].lstrip(b"\x16")
-        return head[:1] == b"\x01" and b"\x1f" in head.split(b"\n", 1)[0]
+        if head[:1] == b"\x01" and b"\x1f" in head.split(b"\n", 1)[0]:
+            return True
+        return _stripped(data[:600].decode("latin-1"))
 
     def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory | ParseError]:
-        return t.each_message(t.decode(data), r"\x16*\x01", self._message, "ANPA-1312")
+        text = t.decode(data)
+        if SOH not in text and _stripped(text):
+            # Control characters stripped in transit: one message, its two header lines first.
+            first, second, rest = (text.split("\n", 2) + ["", ""])[:3]
+            return [self._message(f"{SOH}{first}\n{second}\n{STX}{rest}", 1)]
+        return t.each_message(text, r"\x16*\x01", self._message, "ANPA-1312")
 
     def _message(self, message: str, line: int) -> ParsedStory:
         if STX not in message:
@@ -151,11 +162,16 @@ class ANPAParser(WireParser):
 
         heading: list[str] = []
         body_lines: list[str] = []
+        bylined = 0  # lines since the byline: the byline's affiliation follows it, then the body
         for raw in body_text.split("\n"):
-            if raw.startswith("^") and not body_lines:
+            if raw.startswith("^") and not body_lines and bylined < 2:
                 heading.append(_line(raw[1:]))
+                if bylined or BYLINE.match(_text(heading[-1])):
+                    bylined += 1
+                    if bylined == 2 and (heading[-1].isupper() or heading[-1].startswith(";")):
+                        body_lines.append("\t" + heading.pop())  # no affiliation: already the body
             elif raw.strip("\x0c ") or body_lines:
-                body_lines.append(raw.replace("\x0c", ""))
+                body_lines.append(("\t" + raw[1:] if raw.startswith("^") else raw).replace("\x0c", ""))
         when = TRAILER.search(trailer) or TRAILER.search(body_text)
         version_at = (
             t.utc(int(when["y"]), int(when["m"]), int(when["d"]), int(when["hh"]), int(when["mi"]))
@@ -163,8 +179,16 @@ class ANPAParser(WireParser):
             else None
         )
 
+        if heading:
+            heading[0] = re.sub(r"^\*\d+<\s*\^?", "", heading[0])  # "*9006< ^": a directory number
         keyword_line = (
-            heading.pop(0) if heading and heading[0].upper().startswith(match["keyword"][:8].upper()) else ""
+            heading.pop(0)
+            if heading
+            and (
+                heading[0].upper().startswith(match["keyword"][:8].upper())
+                or re.match(r"^(?:BC|AM|PM)-.*,\s*\d{1,5}\s*$", heading[0])
+            )
+            else ""
         )
         credits: list[ParsedCredit] = []
         notes: list[str] = []
@@ -176,7 +200,11 @@ class ANPAParser(WireParser):
                 continue
             by = BYLINE.match(item)
             if by:
-                credits.extend(ParsedCredit(name=n, role="writer") for n in t.split_names(by["names"]))
+                credits.extend(
+                    ParsedCredit(name=n, role="writer")
+                    for n in t.split_names(by["names"])
+                    if not re.fullmatch(r"(?:The )?Associated Press", n, re.I)
+                )
                 after_byline = True
             elif after_byline:
                 after_byline = False  # "Associated Press", "AP Business Writer": the byline's affiliation
@@ -213,6 +241,10 @@ class ANPAParser(WireParser):
                         text = dateline["rest"].strip()
                     first_paragraph = _text(text)
                 parts.append("<hr>" if set(text) <= {"_", " "} else t.paragraph(_text(text)))
+        if not parts and headline and notes:
+            # A headline package (AP Top Headlines): the heading lines after the headline are the text.
+            parts = [t.paragraph(n) for n in notes]
+            notes = []
         if not parts:
             raise ParseError("no text between STX and ETX", field="body", line=line)
 
@@ -244,3 +276,14 @@ class ANPAParser(WireParser):
             source_code=agency.upper(),
             line=line,
         )
+
+
+def _stripped(text: str) -> bool:
+    """ANPA whose control characters were stripped: a message-number line, then the priority /
+    category / keyword / date line."""
+    lines = text.lstrip("\x16 \r\n").replace("\r\n", "\n").split("\n", 2)
+    return (
+        len(lines) >= 2
+        and bool(re.match(r"^[A-Za-z]\d{3,5}\S{0,12}$", lines[0].strip()))
+        and bool(HEADER2.match(lines[1].strip()))
+    )

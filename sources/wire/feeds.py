@@ -3,7 +3,7 @@
 One story per entry. Mapped from (feedparser's normalised names, with the element they come from):
 
 * guid: ``entry.id`` (RSS ``guid``, Atom ``id``), else ``entry.link``
-* headline: ``title``; standfirst: ``summary`` (RSS ``description``, Atom ``summary``) when there is
+* headline: ``title`` (none: the description's first sentence, flagged in the note); standfirst: ``summary`` (RSS ``description``, Atom ``summary``) when there is
   also a full body, else nothing
 * body: ``content[0]`` (RSS ``content:encoded``, Atom ``content``), else ``summary``; sanitised
 * credits: ``authors[]`` (RSS ``author``/``dc:creator``, Atom ``author``; bare e-mail addresses are
@@ -30,17 +30,25 @@ import feedparser
 
 from articles.sanitize import plain_text, sanitize_html
 from sources.wire import xmlsafe as x
-from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser
+from sources.wire.base import ZONELESS, ParsedCredit, ParsedStory, ParseError, WireParser
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 EMAIL_ONLY = re.compile(r"^\S+@\S+$")
 EMAIL_IN_NAME = re.compile(r"\s*\(?\S+@\S+\)?\s*")
 
 
-def _time(struct) -> datetime | None:
+_ZONE_GIVEN = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z|\b(?:GMT|UTC?|[ECMP][SD]T|[A-Z]{1,4}))\s*$", re.IGNORECASE)
+
+
+def _time(struct, raw: str = "") -> datetime | None:
+    """feedparser's UTC time; when the feed's own text names no zone (``2025-03-03T09:00:00``), the
+    same wall time marked zone-less, so that ingest reads it in the Source's time zone."""
     if not struct:
         return None
-    return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
+    value = datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
+    if raw and re.search(r"\d:\d\d", raw) and not _ZONE_GIVEN.search(raw.strip()):
+        return value.replace(tzinfo=ZONELESS)
+    return value
 
 
 def _person(detail, fallback: str = "") -> str:
@@ -55,8 +63,14 @@ def _person(detail, fallback: str = "") -> str:
 def _entry(entry, feed, *, index: int) -> ParsedStory:
     headline = plain_text(entry.get("title", ""))
     guid = (entry.get("id") or entry.get("link") or "").strip()
+    note = ""
+    if not headline:  # an item with only a description: its first sentence, flagged for the desk
+        headline = first_sentence(plain_text(entry.get("summary", "") or ""))
+        note = "Headline taken from the first sentence: the feed item has no title."
     if not headline:
-        raise ParseError("entry without a title", field="title", story=guid or f"entry {index}")
+        raise ParseError(
+            "entry without a title or a description", field="title", story=guid or f"entry {index}"
+        )
     contents = entry.get("content") or []
     summary = entry.get("summary", "") or ""
     if contents:
@@ -84,8 +98,8 @@ def _entry(entry, feed, *, index: int) -> ParsedStory:
         if term and term not in keywords:
             keywords.append(term)
     # dict.get: feedparser's own get() maps a missing updated_parsed to published_parsed, with a warning.
-    published = _time(dict.get(entry, "published_parsed"))
-    updated = _time(dict.get(entry, "updated_parsed")) or published
+    published = _time(dict.get(entry, "published_parsed"), dict.get(entry, "published") or "")
+    updated = _time(dict.get(entry, "updated_parsed"), dict.get(entry, "updated") or "") or published
     link = (entry.get("link") or "").strip()
     return ParsedStory(
         headline=headline,
@@ -100,7 +114,20 @@ def _entry(entry, feed, *, index: int) -> ParsedStory:
         copyright=plain_text(entry.get("rights") or feed.get("rights") or ""),
         url=link[:500] if link.startswith(("http://", "https://")) else "",
         source_code=_source_code(feed),
+        editor_note=note,
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[^\s.]{2}[.!?\u061f\u3002])\s+")
+MAX_SENTENCE_HEADLINE = 200
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text (at most 200 characters, cut at a word with an ellipsis)."""
+    sentence = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+    if len(sentence) > MAX_SENTENCE_HEADLINE:
+        sentence = sentence[: MAX_SENTENCE_HEADLINE - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
 
 
 def _source_code(feed) -> str:
@@ -121,6 +148,7 @@ class _FeedParser(WireParser):
         x.reject_entity_declarations(data)
         if b"\x00" in data[:1024] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary data, not a feed")
+        data = x.as_utf8(data)  # undeclared legacy bytes: detected as for every format, or refused
         # A stream, so that feedparser never takes the bytes for a URL or a file name.
         result = feedparser.parse(io.BytesIO(data), resolve_relative_uris=True, sanitize_html=True)
         version = result.get("version") or ""

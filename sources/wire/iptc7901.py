@@ -18,7 +18,7 @@ publication), the editor's initials, ``ETX``, a date-time group ``DDHHMM [GMT] M
 * version: ``1ST LEAD`` is version 2, ``2ND LEAD`` 3; a correction (``KORR``, ``Berichtigung``) is the
   next version (numbered by the importer); otherwise 1
 * urgency: the header's priority (1-6); ``Eil`` (urgent) at most 2
-* version time: the date-time group (UTC when it names no zone); source: the header's agency
+* version time: the date-time group (UTC when it says GMT/UTC; else in the Source's time zone); source: the header's agency
 * language: ``de`` for a ``Von`` byline, ``en`` for ``By``; otherwise the --language option decides
 * identity: IPTC 7901 has no story id: a later version is recognised by the same headline and
   dateline place; a changed headline makes a new story rather than overwrite another
@@ -27,6 +27,7 @@ publication), the editor's initials, ``ETX``, a date-time group ``DDHHMM [GMT] M
 
 from __future__ import annotations
 
+import html
 import re
 
 from sources.wire import agency_text as t
@@ -35,7 +36,7 @@ from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser
 SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
 HEADER = re.compile(
     r"^(?P<service>[A-Za-z]{1,5})(?P<number>\d{1,6})\s+(?P<priority>\d)\s+(?P<category>[A-Za-z]{1,4})\s+"
-    r"(?P<words>\d{1,9})\s+(?:(?P<keyword>\S+)\s+)?(?P<agency>[A-Za-z]{2,8})\s+(?P<serial>\d{1,6})\s*$"
+    r"(?P<words>\d{1,9})\s+(?:(?P<keyword>\S+)\s+)?(?P<agency>[A-Za-z]{2,8}(?:-[A-Za-z]{2,8})?)\s+(?P<serial>\d{1,6})\s*$"
 )
 DTG = re.compile(
     r"(?P<d>\d\d)(?P<h>\d\d)(?P<mi>\d\d)\s+(?:(?P<zone>GMT|UTC|UT|Z)\s+)?(?P<mon>[^\W\d_]{3})[^\W\d_]*\.?\s+(?P<y>\d\d(?:\d\d)?)"
@@ -48,6 +49,13 @@ BYLINE = re.compile(r"^(?P<word>Von|By)\s+(?P<names>.{2,200}?)(?:,\s*(?P<agency>
 LEAD = re.compile(r"^(?P<n>\d{1,3})\s*(?:ST|ND|RD|TH|\.)\s+(?:LEAD|Zusammenfassung)\b", re.IGNORECASE)
 CORRECTION = re.compile(r"\b(?:KORR|Berichtigung|Correction|CORRECTED)\b", re.IGNORECASE)
 NOTEPAD = re.compile(r"^(?:#\s|\*\s\*\s\*)")
+# Handling markers on heading lines: metadata (urgency, version, note), never the headline.
+MARKER = re.compile(
+    r"^(?:EXTRA|REFILE|URGENT|EILT|EIL|CORRECTED|CORRECTION|RPT|REPEAT|BLITZ|VORRANG)$", re.IGNORECASE
+)
+URGENT_MARKER = re.compile(r"^(?:EXTRA|URGENT|EILT|EIL|BLITZ|VORRANG)$", re.IGNORECASE)
+# Fill (DEL, SYN, NUL-free padding) and blank lines an agency line may put before SOH.
+_FILL = b"\x7f\x16\x00 \t\r\n"
 INITIALS = re.compile(r"^[a-z]{2,5}(?:\s+[\w/]{1,10}){1,6}$")
 MAX_HEADING_LINES = 40  # markers, headline, byline, notes: a real heading block has a handful
 MAX_HEADER_LINE = 200
@@ -58,18 +66,28 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     current: list[str] = []
     start = 0
+
+    def flush():
+        if all(line.startswith("|") for line in current):  # an aligned table: kept as laid out
+            out.append((start, PRE + "\n".join(current)))
+        else:
+            out.append((start, t.clean(" ".join(current))))
+
     for index, raw in enumerate(lines):
         if not raw.strip():
             if current:
-                out.append((start, t.clean(" ".join(current))))
+                flush()
                 current = []
             continue
         if not current:
             start = index
         current.append(raw.strip())
     if current:
-        out.append((start, t.clean(" ".join(current))))
+        flush()
     return [(i, p) for i, p in out if p]
+
+
+PRE = "\x00pre:"
 
 
 def _is_subheading(text: str) -> bool:
@@ -82,11 +100,19 @@ class IPTC7901Parser(WireParser):
     format = "iptc7901"
 
     def sniff(self, data: bytes) -> bool:
-        first = data[:200].split(b"\n", 1)[0]
-        return data[:1] == b"\x01" and b"\x1f" not in first
+        head = data[:4096].lstrip(_FILL.replace(b"\x00", b""))
+        first = head[:200].split(b"\n", 1)[0]
+        if head[:1] == b"\x01":
+            return b"\x1f" not in first
+        return _stripped(head[:4096].decode("latin-1"))
 
     def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory | ParseError]:
-        return t.each_message(t.decode(data), SOH, self._message, "IPTC 7901")
+        text = t.decode(data)
+        if SOH not in text and _stripped(text):
+            # Control characters stripped in transit (dpa's copy often arrives so): one message, its
+            # header the first line, its keywords the lines ending "/", its trailer the last DTG.
+            return [self._message(_restore(text), 1)]
+        return t.each_message(text, SOH, self._message, "IPTC 7901")
 
     def _message(self, message: str, line: int) -> ParsedStory:
         if STX not in message:
@@ -117,6 +143,7 @@ class IPTC7901Parser(WireParser):
                 int(when["d"]),
                 int(when["h"]),
                 int(when["mi"]),
+                zoned=bool(when["zone"]),
             )
 
         lines = text.split("\n")
@@ -165,12 +192,22 @@ class IPTC7901Parser(WireParser):
                     continue
                 notes.append(item)
                 continue
+            if MARKER.match(item):
+                if URGENT_MARKER.match(item):
+                    urgency = min(urgency, 2)
+                if CORRECTION.search(item) and version == 1:
+                    version = None
+                notes.append(item)
+                continue
             lead = LEAD.match(item)
             if lead:
                 version = int(lead["n"]) + 1
                 continue
             by = BYLINE.match(item)
             if by and headline:
+                language = "de" if by["word"] == "Von" else "en"
+                if by["names"].strip().casefold().startswith(("dpa ", match["agency"].lower() + " ")):
+                    continue  # "By dpa correspondents": the agency's desk, not a person
                 credits.extend(ParsedCredit(name=n, role="writer") for n in t.split_names(by["names"]))
                 language = "de" if by["word"] == "Von" else "en"
                 continue
@@ -193,7 +230,7 @@ class IPTC7901Parser(WireParser):
         while (
             paragraphs
             and INITIALS.match(paragraphs[-1][1])
-            and paragraphs[-1][1].split()[0] == match["agency"].lower()
+            and paragraphs[-1][1].split()[0] == match["agency"].split("-")[0].lower()
         ):
             paragraphs.pop()
         if not headline:
@@ -213,6 +250,9 @@ class IPTC7901Parser(WireParser):
                 break
         parts = []
         for k, paragraph in enumerate(texts):
+            if paragraph.startswith(PRE):
+                parts.append(f"<pre>{html.escape(paragraph[len(PRE) :], quote=False)}</pre>")
+                continue
             between = 0 < k < len(texts) - 1
             parts.append(
                 f"<h2>{t.paragraph(paragraph)[3:-4]}</h2>"
@@ -233,6 +273,32 @@ class IPTC7901Parser(WireParser):
             version=version,
             version_at=version_at,
             editor_note="\n".join(notes),
-            source_code=match["agency"].upper(),
+            source_code=match["agency"].split("-")[0].upper(),
             line=line,
         )
+
+
+def _stripped(text: str) -> bool:
+    """A 7901 message whose control characters were stripped: a header line, then within a few
+    lines a heading line ending in ``=``."""
+    lines = text.lstrip("\x7f\x16 \t\r\n").replace("\r\n", "\n").split("\n")
+    if not lines or not HEADER.match(t.clean(lines[0])):
+        return False
+    return any(line.rstrip().endswith("=") for line in lines[1:MAX_HEADING_LINES])
+
+
+def _restore(text: str) -> str:
+    """SOH, STX and ETX put back where a stripped message had them."""
+    lines = text.lstrip("\x7f\x16 \t\r\n").split("\n")
+    cut = 1
+    while cut < len(lines) and (not lines[cut].strip() or lines[cut].rstrip().endswith("/")):
+        cut += 1
+    body = lines[cut:]
+    end = len(body)
+    while end and not body[end - 1].strip():
+        end -= 1
+    trailer = ""
+    if end and DTG.fullmatch(t.clean(body[end - 1])):
+        trailer, end = body[end - 1], end - 1
+    header = "\n".join(line for line in lines[:cut] if line.strip())
+    return SOH + header + "\n" + STX + "\n".join(body[:end]) + ETX + trailer

@@ -34,7 +34,7 @@ from lxml import etree
 from articles.sanitize import paragraphs_to_html
 from sources.wire import nitf
 from sources.wire import xmlsafe as x
-from sources.wire.base import ParsedStory, ParseError, WireParser
+from sources.wire.base import NotAStory, ParsedStory, ParseError, WireParser
 
 STATUS = {"usable": "usable", "withheld": "withheld", "canceled": "canceled", "cancelled": "canceled"}
 STANDFIRST_ROLES = ("teaser", "summary", "abstract", "lead", "synopsis", "")
@@ -113,7 +113,7 @@ def _content(item, line):
     for inline in x.children(content_set, "inlineData"):
         kind = (inline.get("contenttype") or "text/plain").lower()
         text = "".join(inline.itertext())
-        if "html" in kind:
+        if "html" in kind or x.is_html_fragment(text):  # ANSA: HTML sent as text/plain, decoded once
             from articles.sanitize import sanitize_html
 
             return sanitize_html(text), "", [], ("", "")
@@ -235,11 +235,13 @@ class NewsMLG2Parser(WireParser):
     format = "newsml-g2"
 
     def sniff(self, data: bytes) -> bool:
-        return x.root_name(data) in ("newsItem", "newsMessage")
+        return x.root_name(data) in ("newsItem", "newsMessage", "packageItem")
 
     def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory]:
         root = x.parse_xml(data)
         name = x.local(root)
+        if name == "packageItem":
+            raise NotAStory("a NewsML-G2 package (packageItem): it only points at other items")
         if name == "newsItem":
             items = [root]
         elif name == "newsMessage":
@@ -265,5 +267,5 @@ class NewsMLG2Parser(WireParser):
                 exc.story = exc.story or item.get("guid") or f"item at line {item.sourceline}"
                 stories.append(exc)  # one bad item in a message does not stop the others
         if not stories:
-            raise ParseError("no text newsItem (itemClass ninat:text) in the file", field="itemClass")
+            raise NotAStory("no text newsItem (itemClass ninat:text) in the file", field="itemClass")
         return stories

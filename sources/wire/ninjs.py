@@ -1,4 +1,14 @@
-"""ninjs (IPTC News in JSON), 1.x and 2.x, and Superdesk's 1.x flavour.
+"""ninjs (IPTC News in JSON), 1.x to 3.x, and Superdesk's 1.x flavour.
+
+* versions: ``$standard.version`` (2.x, 3.x) or the 1.x ``$schema`` URL; another major version is
+  refused naming it. 3.x's camelCase names (``versionCreated``, ``contentType``) are read as the
+  1.x/2.x lower-case ones.
+* an API envelope around items (``{"data": [...]}``, ``items``, ``item``, ``results``, ``docs``,
+  ``_items``, Elasticsearch ``hits.hits[]._source``, or a top-level list) is unwrapped, each item a
+  story; any other object that is no ninjs item is refused saying what keys it has.
+* a picture, graphic, video or audio item (``type``) is skipped (``NotAStory``), not a story.
+* a ``body_html`` that is a whole HTML document gives its ``<title>`` (else ``<h1>``) to the
+  headline when the item has none, and neither its head nor that ``<h1>`` to the body.
 
 Mapped from (ninjs 1.5 / 2.1 property names):
 
@@ -26,7 +36,7 @@ import re
 
 from articles.sanitize import paragraphs_to_html, plain_text, sanitize_html
 from sources.wire import xmlsafe as x
-from sources.wire.base import ParsedCredit, ParsedStory, ParseError, WireParser, decode_text
+from sources.wire.base import NotAStory, ParsedCredit, ParsedStory, ParseError, WireParser, decode_text
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
 SNIFF_KEYS = re.compile(
@@ -41,6 +51,22 @@ AUTHOR_ROLES = {
     "reporter": "reporting",
     "contributor": "additional",
 }
+SUPPORTED_MAJORS = (1, 2, 3)
+ITEM_KEYS = {
+    "uri",
+    "guid",
+    "headline",
+    "headlines",
+    "bodies",
+    "body_html",
+    "body_text",
+    "body_xhtml",
+    "versioncreated",
+    "$standard",
+}
+ENVELOPE_KEYS = ("data", "items", "item", "results", "docs", "_items", "entries", "hits")
+MEDIA_TYPES = {"picture", "graphic", "video", "audio"}
+_SCHEMA_VERSION = re.compile(r"ninjs[-_ ]?schema[-_ ]?v?(\d+)(?:[._](\d+))?", re.IGNORECASE)
 STATUS = {"usable": "usable", "withheld": "withheld", "canceled": "canceled", "cancelled": "canceled"}
 
 
@@ -103,6 +129,25 @@ def _body(data: dict) -> str:
     return x.ensure_paragraphs(x.drop_empty_paragraphs(_raw_body(data)))
 
 
+_DOCUMENT = re.compile(r"^\s*(?:<!doctype[^>]*>\s*)?<(?:html|head)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _document_headline(value: str) -> tuple[str, str]:
+    """(headline, body) of a body that is a whole HTML document: its ``<title>`` (else its first
+    ``<h1>``) is the headline, and neither the head nor that ``<h1>`` is body text."""
+    title = _TITLE.search(value)
+    headline = plain_text(title.group(1)) if title else ""
+    body = _HEAD.sub("", value)
+    h1 = _H1.search(body)
+    if h1 and (not headline or plain_text(h1.group(1)) == headline):
+        headline = headline or plain_text(h1.group(1))
+        body = body[: h1.start()] + body[h1.end() :]
+    return headline, body
+
+
 def _raw_body(data: dict) -> str:
     bodies = _objects(data, "bodies")
     if bodies:
@@ -125,6 +170,8 @@ def _raw_body(data: dict) -> str:
 
 
 def _text_body(text: str) -> str:
+    if x.is_html_fragment(text or ""):  # HTML in a plain-text property: read once, sanitised
+        return sanitize_html(text.strip())
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "")]
     return paragraphs_to_html(paragraphs)
 
@@ -167,10 +214,98 @@ def _names(data: dict, key: str) -> list[str]:
     return out
 
 
+def _lower_keys(data: dict) -> dict:
+    """3.x camelCase names as the lower-case 1.x/2.x ones, at the top and in the lists of objects
+    (``bodies[].contentType``); a lower-case name already there wins."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            value = [_lower_keys(v) if isinstance(v, dict) else v for v in value]
+        lower = key.lower() if isinstance(key, str) else key
+        if lower not in out or lower == key:
+            out[lower] = value
+    return out
+
+
+def ninjs_version(data: dict) -> str:
+    """The ninjs version the item names ('' when it names none)."""
+    standard = data.get("$standard")
+    if isinstance(standard, dict) and isinstance(standard.get("version"), str | int | float):
+        return str(standard["version"]).strip()
+    schema = data.get("$schema")
+    if isinstance(schema, str) and (match := _SCHEMA_VERSION.search(schema)):
+        return ".".join(g for g in match.groups() if g)
+    return ""
+
+
+def check_version(data: dict) -> None:
+    version = ninjs_version(data)
+    major = re.match(r"\d+", version)
+    if major and int(major.group(0)) not in SUPPORTED_MAJORS:
+        raise ParseError(
+            f"ninjs {version} is not supported (this importer reads ninjs 1.x, 2.x and 3.x)",
+            field="$standard.version",
+        )
+
+
+def _looks_like_item(data) -> bool:
+    return isinstance(data, dict) and any(k.lower() in ITEM_KEYS for k in data if isinstance(k, str))
+
+
+def unwrap(parsed) -> list:
+    """The ninjs items in a file: the object itself, or the items of an API envelope around them;
+    a ParseError saying what the JSON is when it is neither."""
+    if isinstance(parsed, list):
+        if parsed and all(_looks_like_item(i) for i in parsed):
+            return parsed
+        raise ParseError(
+            f"expected a JSON object (a ninjs item or an envelope of items), got a list of {len(parsed)} "
+            "values that are not ninjs items"
+        )
+    if not isinstance(parsed, dict):
+        raise ParseError(f"expected a JSON object at the top, got {_kind(parsed)}")
+    if _looks_like_item(parsed) and not any(
+        isinstance(parsed.get(k), list) for k in ENVELOPE_KEYS if k != "item"
+    ):
+        return [parsed]
+    for key in ENVELOPE_KEYS:
+        inner = parsed.get(key)
+        if key == "hits" and isinstance(inner, dict):  # Elasticsearch: hits.hits[]._source
+            inner = [h.get("_source", h) if isinstance(h, dict) else h for h in inner.get("hits") or []]
+        if isinstance(inner, dict) and _looks_like_item(inner):
+            inner = [inner]
+        if isinstance(inner, list):
+            items = [
+                i.get("item", i) if isinstance(i, dict) and _looks_like_item(i.get("item")) else i
+                for i in inner
+            ]
+            if not items:
+                raise NotAStory(f"an API envelope ({key!r}) with no items")
+            if all(_looks_like_item(i) for i in items):
+                return items
+            raise ParseError(
+                f"an API envelope ({key!r}: {len(items)} values) whose values are not ninjs items"
+            )
+    if _looks_like_item(parsed):
+        return [parsed]
+    keys = ", ".join(sorted(str(k) for k in parsed)[:8])
+    raise ParseError(f"a JSON object that is no ninjs item and no envelope of items (its keys: {keys})")
+
+
 def parse_ninjs(data) -> ParsedStory:
     if not isinstance(data, dict):
         raise ParseError(f"expected a JSON object at the top, got {_kind(data)}")
+    check_version(data)
+    data = _lower_keys(data)
+    kind = data.get("type")
+    if isinstance(kind, str) and kind.strip().lower() in MEDIA_TYPES:
+        raise NotAStory(f"a ninjs {kind.strip().lower()} item, not a text story")
     headline = _headline(data)
+    for key in ("body_html", "body_xhtml"):
+        value = data.get(key)
+        if isinstance(value, str) and _DOCUMENT.match(value):  # a whole HTML document as the body
+            found, data[key] = _document_headline(value)
+            headline = headline or found
     if not headline:
         raise ParseError("no headline (headlines[].value or headline)", field="headline")
     guid = (_str(data, "uri") or _str(data, "guid")).strip()
@@ -229,7 +364,7 @@ class NinjsParser(WireParser):
 
     def sniff(self, data: bytes) -> bool:
         head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-        return head[:1] == b"{" and bool(SNIFF_KEYS.search(head))
+        return head[:1] in (b"{", b"[") and bool(SNIFF_KEYS.search(head))
 
     def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory]:
         if len(data) > MAX_JSON_BYTES:
@@ -248,12 +383,28 @@ class NinjsParser(WireParser):
                 raise ParseError(
                     f"not valid text: a lone surrogate escape (\\u{ord(exc.object[exc.start]):04x})"
                 ) from None
-        try:
-            return [parse_ninjs(parsed)]
-        except ParseError as exc:
-            exc.story = exc.story or (
-                parsed.get("uri") or parsed.get("guid") if isinstance(parsed, dict) else None
-            )
-            if not isinstance(exc.story, str | None):
-                exc.story = None
+        items = unwrap(parsed)
+        if len(items) == 1:
+            return [_story(items[0], raise_errors=True)]
+        stories: list = [_story(item, raise_errors=False) for item in items]
+        stories = [s for s in stories if not isinstance(s, NotAStory)]
+        if not stories:
+            raise NotAStory(f"{len(items)} ninjs items, none a text story (pictures, video ...)")
+        return stories
+
+
+def _story(item, *, raise_errors: bool):
+    """One item's story; a file of several gives a ParseError in place of an item it cannot read (and
+    drops a media item), so that one does not stop the others."""
+    try:
+        story = parse_ninjs(item)
+        if not raise_errors:
+            story.raw = json.dumps(item, ensure_ascii=False)
+        return story
+    except ParseError as exc:
+        exc.story = exc.story or (item.get("uri") or item.get("guid") if isinstance(item, dict) else None)
+        if not isinstance(exc.story, str | None):
+            exc.story = None
+        if raise_errors:
             raise
+        return exc

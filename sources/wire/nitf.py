@@ -11,7 +11,9 @@ Mapped from (IPTC NITF 3.6 DTD paths):
 * language: ``nitf/@baselang``, else ``body/@xml:lang``
 * keywords: ``docdata/key-list/keyword/@key``; subjects: ``tobject.subject`` names and ``refnum``
 * urgency: ``docdata/urgency/@ed-urg``; guid: ``docdata/doc-id/@id-string`` (an update or cancel names
-  the story it replaces in ``docdata/@management-doc-idref``, which is then the identity)
+  the story it replaces in ``docdata/@management-doc-idref``, which is then the identity); for an
+  agency whose doc-id changes per version (``VERSIONED_DOC_IDS``: NTB's ``_00``, ``_01`` suffix) its
+  stable part
 * version: ``docdata/du-key/@version``; version time: ``docdata/date.issue/@norm``
 * first created: the earliest ``head/revision-history/@norm``
 * embargo: ``docdata/date.release/@norm`` when later than ``date.issue`` or with
@@ -24,6 +26,8 @@ Mapped from (IPTC NITF 3.6 DTD paths):
 
 from __future__ import annotations
 
+import re
+
 from sources.wire import xmlsafe as x
 from sources.wire.base import ParsedStory, ParseError, WireParser
 
@@ -35,6 +39,10 @@ STATUS = {
     "cancelled": "canceled",
     "killed": "canceled",
 }
+
+# Agencies whose doc-id changes with each version, and what to take off it for the stable id (the
+# story's identity across versions): NTB numbers versions in a suffix (``NTB5df9..._00``, ``_01``).
+VERSIONED_DOC_IDS = {"ntb": re.compile(r"_\d{1,3}$")}
 
 
 def body_html(content) -> str:
@@ -113,6 +121,9 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
     doc_id = x.child(docdata, "doc-id")
     guid = (docdata.get("management-doc-idref", "") if docdata is not None else "").strip()
     guid = guid or (doc_id.get("id-string", "").strip() if doc_id is not None else "")
+    regsrc = (doc_id.get("regsrc", "") if doc_id is not None else "").strip().casefold()
+    if regsrc in VERSIONED_DOC_IDS:  # the agency's doc-id changes per version: its stable part
+        guid = VERSIONED_DOC_IDS[regsrc].sub("", guid) or guid
 
     du_key = x.child(docdata, "du-key")
     version = (
@@ -156,6 +167,12 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
         for src in x.descendants(x.child(docdata, "del-list"), "from-src"):
             if src.get("level-number", "1") == "1" and src.get("src-name"):
                 source_code = src.get("src-name").strip()
+                break
+    if not source_code and bhead is not None:  # EFE: <distributor>Agencia EFE</distributor>, rights.owner
+        owner = x.child(x.child(bhead, "rights"), "rights.owner")
+        for el in (x.child(bhead, "distributor"), owner):
+            if el is not None and (code := x.agency_code(x.text_of(el))):
+                source_code = code
                 break
     language = root.get("baselang") or (body.get(x.XML_LANG) if body is not None else "") or ""
 

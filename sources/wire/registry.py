@@ -14,6 +14,7 @@ from sources.wire.iptc7901 import IPTC7901Parser
 from sources.wire.newsml_g2 import NewsMLG2Parser
 from sources.wire.ninjs import NinjsParser
 from sources.wire.nitf import NITFParser
+from sources.wire.normalise import normalise
 from sources.wire.text import TextParser
 from sources.wire.xmlsafe import reject_entity_declarations
 
@@ -72,7 +73,8 @@ def parse_bytes(
     one bad story does not stop the others; a file that cannot be read at all raises ParseError."""
     if fmt in ("auto", "", None):
         fmt = detect_format(data)
-    return fmt, get_parser(fmt).parse(data, filename=filename)
+    stories = get_parser(fmt).parse(data, filename=filename)
+    return fmt, [s if isinstance(s, ParseError) else normalise(s) for s in stories]
 
 
 @cache

@@ -44,9 +44,48 @@ CREDIT_ROLES = {
     "photo": "photo",
     "photos": "photo",
     "photography": "photo",
+    # German, French, Spanish, Italian, Portuguese (``Redaktion: X``, ``Traduit par X`` ...)
+    "mitarbeit": "additional",
+    "recherche": "reporting",
+    "redaktion": "editing",
+    "bearbeitung": "editing",
+    "bearbeitet": "editing",
+    "übersetzung": "translation",
+    "übersetzt": "translation",
+    "reportage": "reporting",
+    "édité": "editing",
+    "édition": "editing",
+    "traduit": "translation",
+    "traduction": "translation",
+    "rédigé": "writer",
+    "écrit": "writer",
+    "edición": "editing",
+    "editado": "editing",
+    "traducción": "translation",
+    "traducido": "translation",
+    "redacción": "writer",
+    "escrito": "writer",
+    "a cura": "editing",
+    "tradotto": "translation",
+    "traduzione": "translation",
+    "edição": "editing",
+    "tradução": "translation",
+    "reportagem": "reporting",
+    # Arabic, Persian, Sorani Kurdish (``تحرير: X``)
+    "تحرير": "editing",
+    "ترجمة": "translation",
+    "إعداد": "writer",
+    "تقرير": "reporting",
+    "ویرایش": "editing",
+    "ترجمه": "translation",
+    "وەرگێڕان": "translation",
+    "وەرگێڕانی": "translation",
 }
 _ROLE_WORDS = "|".join(sorted((re.escape(k) for k in CREDIT_ROLES), key=len, reverse=True))
-CREDIT_SEGMENT = re.compile(rf"^(?P<role>{_ROLE_WORDS})\s+by\s+(?P<names>.+)$", re.IGNORECASE)
+_BY_WORDS = r"by|von|par|por|di|da|de|av"
+CREDIT_SEGMENT = re.compile(
+    rf"^(?P<role>{_ROLE_WORDS})(?:\s+(?:{_BY_WORDS})\s+|\s*:\s*)(?P<names>.+)$", re.IGNORECASE
+)
 BYLINE = re.compile(r"^by\s+(?P<names>[^.!?]{2,200})$", re.IGNORECASE)
 NAME_SPLIT = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|\s*&\s*)\s*")
 _SPACE = re.compile(r"[^\S\n]+")
@@ -90,8 +129,10 @@ def _looks_like_place(place: str) -> bool:
 
 
 def _split_names(names: str) -> list[str]:
-    names = names.strip().rstrip(".").strip()
-    return [n.strip() for n in NAME_SPLIT.split(names) if n.strip()]
+    """``A, B and C`` -> three names; ``Müller, K.`` stays one (a surname and initials)."""
+    from sources.wire.xmlsafe import parse_byline  # the one byline splitter (xmlsafe imports this module)
+
+    return [c.name for c in parse_byline(names.strip())] if names.strip() else []
 
 
 def parse_credit_line(paragraph: str) -> list[ParsedCredit] | None:
@@ -100,14 +141,18 @@ def parse_credit_line(paragraph: str) -> list[ParsedCredit] | None:
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     credits: list[ParsedCredit] = []
+    role = ""
     for segment in re.split(r"\s*;\s*", text):
         if not segment:
             continue
         match = CREDIT_SEGMENT.match(segment)
-        if not match:
+        if match:
+            role, names = CREDIT_ROLES[match["role"].lower()], match["names"]
+        elif role and len(segment) <= 80 and not segment.endswith((".", "!", "?")):
+            names = segment  # "Reporting by A; B": B is a reporter too
+        else:
             return None
-        role = CREDIT_ROLES[match["role"].lower()]
-        credits.extend(ParsedCredit(name=name, role=role) for name in _split_names(match["names"]))
+        credits.extend(ParsedCredit(name=name, role=role) for name in _split_names(names))
     return credits or None
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 
 from articles.sanitize import plain_text, sanitize_html
-from sources.wire.base import ParsedCredit, ParseError
+from sources.wire.base import ParsedCredit, ParseError, decode_text, zoneless
 from sources.wire.text import DATELINE, _looks_like_place, parse_credit_line
 
 _WS = re.compile(r"\s+")
@@ -67,7 +67,7 @@ def parse_xml(data: bytes) -> etree._Element:
     if len(data) > MAX_XML_BYTES:
         raise ParseError(f"{len(data)} bytes, larger than the XML limit of {MAX_XML_BYTES}")
     reject_entity_declarations(data)
-    data = _fix_encoding_label(_blank_doctype(data))
+    data = as_utf8(_fix_encoding_label(_blank_doctype(data)))
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
@@ -95,6 +95,55 @@ def _blank_doctype(data: bytes) -> bytes:
     if not match:
         return data
     return data[: match.start()] + b"\n" * match.group(0).count(b"\n") + data[match.end() :]
+
+
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+
+
+def as_utf8(data: bytes) -> bytes:
+    """XML or a feed whose bytes are not what it declares: one that names no encoding (so UTF-8) or
+    says UTF-8, yet is in a legacy encoding, is decoded as detected (``base.decode_text``, the
+    same rule as every other format) and given to the parser as UTF-8; a ParseError when its encoding
+    cannot be told. A file declaring another encoding, or with a byte-order mark, is left as it is."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return data
+    declared = _DECLARED.match(data[:300])
+    if declared and declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") not in (b"utf8",):
+        return data
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    text = decode_text(data)
+    encoded = text.encode("utf-8")
+    return _DECLARATION.sub(b'<?xml version="1.0" encoding="UTF-8"?>', encoded, count=1)
+
+
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+
+
+def agency_code(name: str) -> str:
+    """A source code from an agency's name as a file spells it: its acronym (``Agencia EFE`` ->
+    ``EFE``, ``Kyodo News`` -> ``Kyodo-News``), else the name in code characters."""
+    words = name.split()
+    for word in reversed(words):
+        if _ACRONYM.match(word.strip(".,")):
+            return word.strip(".,")
+    return re.sub(r"[^A-Za-z0-9_.-]", "", "-".join(words))[:32].strip("-.")
+
+
+_HTML_START = re.compile(
+    r"^\s*<(?:p|div|h[1-6]|ul|ol|table|blockquote|section|article|body|html)\b[^<>]*>", re.IGNORECASE
+)
+
+
+def is_html_fragment(text: str) -> bool:
+    """Text that is an HTML fragment (it opens with a block element: ``<p>``, ``<div>`` ...), as
+    agencies put HTML, escaped or in CDATA, into elements typed as plain text. Decoded once (the XML
+    parser did that) and sanitised as HTML; a tag inside running text stays text."""
+    return bool(_HTML_START.match(text))
 
 
 def _fix_encoding_label(data: bytes) -> bytes:
@@ -226,7 +275,8 @@ def clean_text(value: str | None) -> str:
 
 
 def parse_datetime(value: str | None, *, field: str) -> datetime | None:
-    """ISO 8601 in its extended or basic form (``20020225T143000-0500``); no zone means UTC."""
+    """ISO 8601 in its extended or basic form (``20020225T143000-0500``); a time without a zone is
+    marked zone-less (``base.zoneless``): ingest reads it in the Source's time zone."""
     value = (value or "").strip()
     if not value:
         return None
@@ -236,7 +286,7 @@ def parse_datetime(value: str | None, *, field: str) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ParseError(f"not a date and time: {value[:60]!r}", field=field) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else zoneless(parsed)
 
 
 def parse_int(value, *, field: str, minimum: int = 0) -> int | None:
@@ -268,8 +318,17 @@ _BY_PREFIX = re.compile(r"^\s*(?:by|von|par|por|av|di|door|af)\s+", re.IGNORECAS
 _CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|og|och|en|ve)\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
 
 
+# "Müller, K." / "Smith, J. R.": a surname and initials, one name (its comma is no separator).
+_LAST_INITIALS = re.compile(
+    r"\b([^\W\d_][\w'\u2019-]+),\s+((?:[^\W\d_]\.\s?){1,3})(?=\s*(?:$|[,;&]|\s(?:and|und|et|y|e)\s))"
+)
+_KEPT_COMMA = "\u2063"  # invisible separator: a comma inside a name while the byline is split
+
+
 def _name(value: str) -> str:
-    value = value.strip(" ,.;:")
+    value = value.replace(_KEPT_COMMA, ",").strip(" ,;:")
+    if value.endswith(".") and not re.search(r"(?:^|[\s.])[^\W\d_]\.$", value):
+        value = value.rstrip(".")  # a sentence's full stop, not an initial's
     # Agency style sends names in capitals (BERNARD CONDON): give them their case back.
     if value.isupper() and " " in value:
         value = value.title()
@@ -282,6 +341,7 @@ def parse_byline(text: str, role: str = "writer") -> list[ParsedCredit]:
     text = _BY_PREFIX.sub("", text)
     if not text:
         return []
+    text = _LAST_INITIALS.sub(lambda m: f"{m[1]}{_KEPT_COMMA} {m[2].strip()}", text)
     parts = _CONJUNCTION.split(text)
     names: list[str] = []
     if len(parts) > 1:

@@ -6,7 +6,7 @@ import pytest
 
 from articles.models import Article
 from sources.models import WireItem
-from sources.wire import ParseError
+from sources.wire import ParseError, parse_bytes
 from tests.sources.wire_helpers import fixture, parse, parse_error, run
 
 
@@ -147,3 +147,15 @@ def test_import_of_a_broken_file_fails_with_its_name_and_exit_1():
     assert code == 1
     assert "truncated.xml" in err and "not well-formed XML" in err
     assert "failed 1" in out and not Article.objects.exists()
+
+
+def test_ntb_doc_id_numbers_versions_so_identity_is_its_stable_part():
+    from pathlib import Path
+
+    data = (
+        Path(__file__).resolve().parent.parent / "fixtures/wire/holdout/nitf/NTB_nitf_sample.xml"
+    ).read_bytes()
+    (first,) = parse_bytes(data)[1]
+    (second,) = parse_bytes(data.replace(b"869bbc3bbca7_00", b"869bbc3bbca7_01"))[1]
+    assert first.guid == second.guid == "NTB5df9281a-a270-4dc5-a618-869bbc3bbca7"
+    assert first.identity_key() == second.identity_key()

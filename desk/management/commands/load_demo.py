@@ -148,6 +148,7 @@ class Command(BaseCommand):
                     "slug": "nr",
                     "kind": Source.Kind.OWN,
                     "credit_line": settings.SITE_NAME,
+                    "time_zone": settings.TIME_ZONE,  # the newsroom's own copy: its own zone
                 },
             )
         for language in ("en", "ckb"):

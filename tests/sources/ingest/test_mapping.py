@@ -46,3 +46,10 @@ def test_a_stored_story_reads_back_as_it_was_parsed():
         keywords=["dam"],
     )
     assert mapping.story_from_json(original.as_json()) == original
+
+
+def test_an_overlong_copyright_is_cut_with_a_note_not_a_refusal():
+    long = story(copyright="Copyright " + "usage terms apply " * 50)
+    mapping.validate(long)
+    assert len(long.copyright) <= 300 and long.copyright.endswith("…")
+    assert "copyright was cut to 300 characters" in long.editor_note
