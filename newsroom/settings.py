@@ -184,3 +184,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Operations (issue 14: faults survived, health, logs; docs/deployment.md) ---------------------------
+# A Redis cache degrades to uncached pages instead of failing them (newsroom/cache.py): short socket
+# timeouts, and after an error this process leaves Redis alone for CACHE_RETRY_SECONDS (logged once).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
