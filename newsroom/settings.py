@@ -192,3 +192,11 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
 CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
 CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
+# The database unreachable: public pages the page cache holds are served from it for this long past
+# PAGE_CACHE_SECONDS (stale-if-error, public/caching/page.py); 0 keeps no stale copies. Anything else
+# answers 503 with this Retry-After (newsroom/errors.py).
+PAGE_STALE_IF_ERROR_SECONDS = env.int("PAGE_STALE_IF_ERROR_SECONDS", default=3600)
+SERVICE_UNAVAILABLE_RETRY_AFTER = env.int("SERVICE_UNAVAILABLE_RETRY_AFTER", default=30)
+# Seconds to wait for a connection to PostgreSQL: an unreachable database fails fast, not after the
+# operating system's minutes-long TCP timeout.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -169,58 +170,53 @@ def postgres_bin() -> Path:
 
 class PostgresCluster:
     """A PostgreSQL cluster of the test's own (``initdb`` in a temporary folder, trust auth, a free
-    loopback port), stopped and started again with ``stop()`` and ``start()``."""
+    loopback port, no Unix socket), stopped and started again with ``stop()`` and ``start()``.
 
-    def __init__(self, folder: Path):
+    PostgreSQL refuses to run as root: as root, the cluster is the ``postgres`` system user's (its
+    folder is made with ``tempfile`` and handed over; ``runuser`` runs the binaries)."""
+
+    def __init__(self):
         self.bin = postgres_bin()
-        self.data = folder / "pgdata"
+        self.folder = Path(tempfile.mkdtemp(prefix="newsroom-pg-"))
+        self.data = self.folder / "pgdata"
         self.port = free_port()
-        self.logfile = folder / "postgres.log"
-        subprocess.run(
-            [
-                self.bin / "initdb",
-                "-D",
-                self.data,
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        self.logfile = self.folder / "postgres.log"
+        self._as = []
+        if os.geteuid() == 0:
+            import pwd
+
+            user = pwd.getpwnam("postgres")
+            os.chown(self.folder, user.pw_uid, user.pw_gid)
+            self._as = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
+
+    def _run(self, program: str, *args, check: bool = True):
+        command = [*self._as, str(self.bin / program), *map(str, args)]
+        return subprocess.run(command, check=check, capture_output=True, cwd=self.folder)
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k '' -c fsync=off -c shared_buffers=16MB"
-        subprocess.run(
-            [self.bin / "pg_ctl", "-D", self.data, "-l", self.logfile, "-o", options, "-w", "start"],
-            check=True,
-            capture_output=True,
-        )
+        self._run("pg_ctl", "-D", self.data, "-l", self.logfile, "-o", options, "-w", "start")
 
     def stop(self) -> None:
-        subprocess.run(
-            [self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"], capture_output=True
-        )
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", check=False)
 
     def createdb(self, name: str) -> None:
-        subprocess.run(
-            [self.bin / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name],
-            check=True,
-            capture_output=True,
-        )
+        self._run("createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", name)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @contextmanager
-def postgres_cluster(folder: Path):
-    cluster = PostgresCluster(folder)
-    cluster.start()
+def postgres_cluster():
+    cluster = PostgresCluster()
     try:
+        cluster.start()
         yield cluster
     finally:
-        cluster.stop()
+        cluster.remove()
