@@ -9,6 +9,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.database import embedded_database_url
+from newsroom.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -200,3 +201,11 @@ SERVICE_UNAVAILABLE_RETRY_AFTER = env.int("SERVICE_UNAVAILABLE_RETRY_AFTER", def
 # Seconds to wait for a connection to PostgreSQL: an unreachable database fails fast, not after the
 # operating system's minutes-long TCP timeout.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# Every response carries an X-Request-ID (the request's own when sane), and so does every log line
+# written while it runs (newsroom/logs.py); /healthz and /readyz answer before anything else, Host
+# unchecked for those two paths only (newsroom/health.py).
+MIDDLEWARE = ["newsroom.logs.request_id", "newsroom.health.health_endpoints", *MIDDLEWARE]
+READYZ_REQUIRED = env.list("READYZ_REQUIRED", default=["database", "cache", "storage"])
+READYZ_MAX_SCHEDULER_LAG = env.int("READYZ_MAX_SCHEDULER_LAG", default=0)  # seconds; 0: reported only
+LOG_FORMAT = env("LOG_FORMAT", default="text")  # json: one JSON object a line
+LOGGING = logging_config(LOG_FORMAT, env("LOG_LEVEL", default="WARNING"))

@@ -6,6 +6,7 @@ again. Every answer is a 200 throughout; the error is logged once per retry inte
 request; and once Redis is back, pages are stored in it and served from it again by themselves.
 """
 
+import json
 import threading
 import time
 import urllib.request
@@ -48,6 +49,8 @@ def test_a_cache_port_with_nothing_listening_serves_every_page_uncached(story):
         status, headers, body = fetch(server.base + story.get_absolute_url())
         assert headers["X-Page-Cache"] == "miss"
         assert b"Bridge vote passes" in body
+        status, headers, body = fetch(server.base + "/readyz")
+        assert status == 503 and json.loads(body)["checks"]["cache"]["ok"] is False
         log = server.log_text()
     # One error for the whole interval (16 requests, each asking the cache several times), not one each.
     assert log.count("unreachable") == 1, log[-3000:]

@@ -5,6 +5,7 @@ The test runs a PostgreSQL cluster of its own (initdb on a free loopback port), 
 it, stores a story, serves it with gunicorn (DEBUG off), stops the cluster and starts it again.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -91,6 +92,10 @@ def test_an_outage_serves_stored_pages_or_503_and_recovers_at_once(cluster):
                 assert headers["Retry-After"] == "17"
                 assert headers["Cache-Control"] == "no-store"
                 assert "Temporarily unavailable" in body and 'class="masthead"' in body and "site.css" in body
+            # The probes: alive, not ready (the database check failed, and says so).
+            assert fetch(base + "/healthz")[0] == 200
+            status, headers, body = fetch(base + "/readyz")
+            assert status == 503 and json.loads(body)["checks"]["database"]["ok"] is False
             # The desk's login form asks the database for nothing until it is sent; sent, it is a 503 too
             # (a 403 first without its CSRF token, as always).
             assert fetch(base + "/admin/login/")[0] == 200
@@ -102,6 +107,7 @@ def test_an_outage_serves_stored_pages_or_503_and_recovers_at_once(cluster):
             status, headers, body = fetch(base + path, method)
             assert status == 200, (path, status, body[:500])
         assert fetch(base + "/admin/login/")[0] == 200
+        assert fetch(base + "/readyz")[0] == 200
         log = server.log_text()
     assert "Internal Server Error" not in log
 

@@ -16,7 +16,9 @@ def _stored(url):
     return key, cache.get(key)
 
 
-def test_an_entry_lives_past_its_freshness_and_is_rendered_again_after_it(client, published_article, settings):
+def test_an_entry_lives_past_its_freshness_and_is_rendered_again_after_it(
+    client, published_article, settings
+):
     settings.PAGE_CACHE_SECONDS = 300
     url = published_article.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss"
