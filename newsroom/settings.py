@@ -11,6 +11,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.database import embedded_database_url
+from newsroom.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -262,3 +263,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Operations (issue 14: faults survived, health, logs; docs/deployment.md) ---------------------------
+# A Redis cache degrades to uncached pages instead of failing them (newsroom/cache.py): short socket
+# timeouts, and after an error this process leaves Redis alone for CACHE_RETRY_SECONDS (logged once).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "newsroom.cache.ResilientRedisCache"
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
+# The database unreachable: public pages the page cache holds are served from it for this long past
+# PAGE_CACHE_SECONDS (stale-if-error, public/caching/page.py); 0 keeps no stale copies. Anything else
+# answers 503 with this Retry-After (newsroom/errors.py).
+PAGE_STALE_IF_ERROR_SECONDS = env.int("PAGE_STALE_IF_ERROR_SECONDS", default=3600)
+SERVICE_UNAVAILABLE_RETRY_AFTER = env.int("SERVICE_UNAVAILABLE_RETRY_AFTER", default=30)
+# Seconds to wait for a connection to PostgreSQL: an unreachable database fails fast, not after the
+# operating system's minutes-long TCP timeout.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# Every response carries an X-Request-ID (the request's own when sane), and so does every log line
+# written while it runs (newsroom/logs.py); /healthz and /readyz answer before anything else, Host
+# unchecked for those two paths only (newsroom/health.py).
+MIDDLEWARE = ["newsroom.logs.request_id", "newsroom.health.health_endpoints", *MIDDLEWARE]
+READYZ_REQUIRED = env.list("READYZ_REQUIRED", default=["database", "cache", "storage"])
+READYZ_MAX_SCHEDULER_LAG = env.int("READYZ_MAX_SCHEDULER_LAG", default=0)  # seconds; 0: reported only
+LOG_FORMAT = env("LOG_FORMAT", default="text")  # json: one JSON object a line
+LOGGING = logging_config(LOG_FORMAT, env("LOG_LEVEL", default="WARNING"))

@@ -13,6 +13,8 @@ admin.site.site_title = f"{settings.SITE_NAME} desk"
 admin.site.index_title = "Stories, sources and staff"
 
 handler404 = "public.views.not_found"
+# The database unreachable: 503 with Retry-After in the site's design; anything else the plain 500.
+handler500 = "newsroom.errors.server_error"
 
 
 class _FaviconRedirect(RedirectView):

@@ -13,21 +13,29 @@ page stored before is unreachable at once (and expires on its own). It runs on t
 ``publish_due`` for each story that went live, came out of embargo or expired since its last run),
 and when a section, tag or author profile is saved or deleted. See docs/caching.md.
 
+Stale-if-error: an entry is kept ``PAGE_STALE_IF_ERROR_SECONDS`` past its ``PAGE_CACHE_SECONDS`` (it
+carries the time it was stored); while the database is unreachable (the generation cannot be read, or
+the view fails with an ``OperationalError``/``InterfaceError``) the last copy stored under this
+process's last known generation is served, marked ``X-Page-Cache: stale`` and ``no-cache``. Without
+one the error goes on to the project's 503 (newsroom/errors.py).
+
 Never cached: anything for a logged-in user (the desk), preview URLs, answers other than 200, and
 so never an embargoed story (it answers 404 until the embargo lifts).
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from public.caching import keys
-from public.caching.purging import generation
+from public.caching.purging import generation, last_generation
 
 # Query parameters that can change a public page; any others are ignored by the views and by the key.
 # A view names the ones it reads (``public_page(params=...)``); this is the default.
@@ -37,8 +45,15 @@ STORED_HEADERS = ("Content-Type", "Last-Modified", "Content-Language", "X-Robots
 PRIVATE_PREFIXES = ("/preview/", "/admin/")
 
 
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
 def page_cache_seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 300)
+
+
+def _stale_if_error_seconds() -> int:
+    return getattr(settings, "PAGE_STALE_IF_ERROR_SECONDS", 3600)
 
 
 def _max_age() -> int:
@@ -118,6 +133,16 @@ def _from_entry(entry) -> HttpResponse:
     return response
 
 
+def _stale_response(entry) -> HttpResponse:
+    """The last stored copy, while the database is unreachable: for this reader now, not for shared
+    caches to keep."""
+    response = _from_entry(entry)
+    response["X-Page-Cache"] = "stale"
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
 def public_page(view=None, *, params=KEY_PARAMS):
     """Wrap a public view: page cache, validators, Cache-Control, 304.
 
@@ -138,24 +163,43 @@ def public_page(view=None, *, params=KEY_PARAMS):
             patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
             return response
 
-        key = _page_key(request, generation()) if page_cache_seconds() > 0 else None
+        key, database_down = None, None
+        if page_cache_seconds() > 0:
+            try:
+                gen = generation()
+            except DATABASE_DOWN as exc:
+                gen, database_down = last_generation(), exc
+                if gen is None:
+                    raise
+            key = _page_key(request, gen)
         entry = cache.get(key) if key else None
+        stale = None
+        now = time.time()
+        if entry is not None and (database_down or now - entry.get("stored", now) > page_cache_seconds()):
+            stale, entry = entry, None  # older than PAGE_CACHE_SECONDS: kept only for stale-if-error
         if entry is not None:
             response = _from_entry(entry)
             response["X-Page-Cache"] = "hit"
+        elif database_down:
+            if stale is None:
+                raise database_down
+            return _stale_response(stale)
         else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                    response.render()
+            except DATABASE_DOWN:
+                if stale is None:
+                    raise
+                return _stale_response(stale)
             if response.status_code == 200 and not response.streaming:
                 response["ETag"] = _etag(response.content)
                 if key and not getattr(response, "no_page_cache", False):
                     headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-                    cache.set(
-                        key,
-                        {"content": response.content, "headers": headers, "etag": response["ETag"]},
-                        page_cache_seconds(),
-                    )
+                    entry = {"content": response.content, "headers": headers, "etag": response["ETag"]}
+                    entry["stored"] = time.time()
+                    cache.set(key, entry, page_cache_seconds() + _stale_if_error_seconds())
             response["X-Page-Cache"] = "miss"
         patch_vary_headers(response, ["Cookie"])
         _public_headers(response)

@@ -58,3 +58,9 @@ def purge(reason: str = "") -> None:
     )
     forget_generation()
     log.info("page cache purged%s", f": {reason}" if reason else "")
+
+
+def last_generation() -> int | None:
+    """The generation this process last read (None before its first read): the page cache's key for
+    stale-if-error while the database cannot be asked."""
+    return _seen["value"]
