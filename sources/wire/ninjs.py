@@ -18,7 +18,9 @@ Mapped from (ninjs 1.5 / 2.1 property names):
   1.x ``description_text``, ``description_html``, ``description_usage`` left out
 * body: 2.x ``bodies[]`` (role ``main``/``html``/``xhtml`` or an HTML contenttype, else plain text),
   1.x ``body_html``, ``body_xhtml``, else ``body_text`` as paragraphs; sanitised
-* credits: ``by`` / ``byline`` ("Von X und Y, dpa"), Superdesk ``authors[]`` with roles
+* credits: ``by`` / ``byline`` ("Von X und Y, dpa"), Superdesk ``authors[]`` with roles, or (ninjs
+  2.x, which has no ``authors``) ``people[]`` whose ``rel`` names a credit role; people the story is
+  about are not credits
 * dateline: ``located`` (a string); language: ``language``
 * keywords: ``keywords[]``; subjects: ``subjects[]`` / ``subject[]`` names (else codes)
 * urgency: ``urgency``, else Superdesk ``priority``
@@ -50,6 +52,19 @@ AUTHOR_ROLES = {
     "photographer": "photo",
     "reporter": "reporting",
     "contributor": "additional",
+}
+# ninjs 2.x has no authors[]: credits are people[] whose rel names the role (as the content API writes
+# them). People a story is about (rel "subject", no rel) are no credits.
+PEOPLE_CREDIT_RELS = {
+    **AUTHOR_ROLES,
+    "writing": "writer",
+    "byline": "writer",
+    "editing": "editing",
+    "reporting": "reporting",
+    "translation": "translation",
+    "photo": "photo",
+    "additional": "additional",
+    "additional reporting": "additional",
 }
 SUPPORTED_MAJORS = (1, 2, 3)
 ITEM_KEYS = {
@@ -199,6 +214,12 @@ def _credits(data: dict) -> list[ParsedCredit]:
         role = AUTHOR_ROLES.get(_value(author, "authors", index, "role").lower(), "writer")
         if name:
             credits.append(ParsedCredit(name=name, role=role))
+    if not credits:
+        for index, person in enumerate(_objects(data, "people")):
+            role = PEOPLE_CREDIT_RELS.get(_value(person, "people", index, "rel").strip().lower())
+            name = plain_text(_value(person, "people", index, "name"))
+            if role and name:
+                credits.append(ParsedCredit(name=name, role=role))
     if not any(c.role == "writer" for c in credits):
         by = _str(data, "by") or _str(data, "byline")
         credits[:0] = x.parse_byline(plain_text(by))

@@ -113,15 +113,6 @@ def test_a_sorani_story_comes_back_the_same(editor_user, tmp_path):
     assert [(c.name, c.role) for c in back.credits.all()] == [("شیرین حەمە", "writer")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "sources/wire/ninjs.py reads credits from 'by' (as writers) and Superdesk's 'authors[]' only; "
-        "ninjs 2.x has no 'authors' (unevaluatedProperties: false), so the API's credits with roles "
-        "are 'people[]' with 'rel' = the role, which the parser does not read: editing, reporting, "
-        "translation and photo credits are lost on import"
-    ),
-)
 def test_credits_with_roles_come_back_the_same(story, tmp_path):
     services.update_article(
         story,

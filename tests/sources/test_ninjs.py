@@ -187,3 +187,25 @@ def test_a_body_that_is_a_whole_html_document_gives_its_title_to_the_headline():
     }
     (story,) = parse_bytes(json.dumps(document).encode())[1]
     assert story.headline == "Dam reopened" and story.body_html == "<p>Water flows again at the dam.</p>"
+
+
+def test_ninjs_2_people_with_a_credit_rel_are_credits_and_people_the_story_is_about_are_not():
+    item = {
+        "uri": "urn:example:people",
+        "headline": "Dam opens",
+        "body_text": "The dam opened on Monday.",
+        "by": "By Karwan Ali",
+        "people": [
+            {"name": "Karwan Ali", "rel": "writer"},
+            {"name": "Lana Aziz", "rel": "editing"},
+            {"name": "Dara Omer", "rel": "Reporting"},
+            {"name": "Masrour Barzani", "rel": "subject"},  # the prime minister the story is about
+            {"name": "Nechirvan Barzani"},
+        ],
+    }
+    _, (story,) = parse_bytes(json.dumps(item).encode(), fmt="ninjs")
+    assert [(c.name, c.role) for c in story.credits] == [
+        ("Karwan Ali", "writer"),
+        ("Lana Aziz", "editing"),
+        ("Dara Omer", "reporting"),
+    ]
