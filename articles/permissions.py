@@ -180,6 +180,8 @@ class ArticlePermissions:
         move = workflow.TRANSITIONS.get(name)
         if move is None or self._status not in move.sources:
             return False
+        if move.before_public and (self.article is None or not workflow.possible_now(move, self.article)):
+            return False
         return all(self._has(permission) for permission, _ in self.move_permissions(move))
 
     def transitions(self) -> list[workflow.Transition]:

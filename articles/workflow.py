@@ -1,7 +1,9 @@
 """The allowed moves between states. No database access, no request.
 
 draft -> in_review -> published (a future publish_at shows as scheduled) -> unpublished;
-killed ends a story's public life and can be reached from any state that was ever public.
+killed ends a story's public life and can be reached from any state that was ever public. A story
+published for later (scheduled or under embargo, not yet readable) can be unscheduled back to review,
+with no reason: nobody has read it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Transition:
     sources: frozenset[str]
     target: str
     permission: str  # "articles.<codename>"; "own" transitions also accept the story's author
+    # Only while readers cannot see the story yet (desk state scheduled or embargoed): ``NOT_YET_PUBLIC``.
+    before_public: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -43,6 +47,14 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({DRAFT, IN_REVIEW, UNPUBLISHED}),
             PUBLISHED,
             "articles.publish_article",
+        ),
+        Transition(
+            "unschedule",
+            "Unschedule",
+            frozenset({PUBLISHED}),
+            IN_REVIEW,
+            "articles.publish_article",
+            before_public=True,
         ),
         Transition("unpublish", "Unpublish", frozenset({PUBLISHED}), UNPUBLISHED, "articles.publish_article"),
         Transition("redraft", "Back to draft", frozenset({UNPUBLISHED}), DRAFT, "articles.publish_article"),
@@ -69,6 +81,12 @@ def get_transition(name: str, current: str) -> Transition:
     return transition
 
 
+def possible_now(move: Transition, article, now=None) -> bool:
+    """Whether ``move`` can be made on ``article`` now, beyond its status: a ``before_public`` move
+    only while no reader can see the story yet."""
+    return not move.before_public or article.desk_state(now) in NOT_YET_PUBLIC
+
+
 def available(current: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if current in t.sources]
 
@@ -92,6 +110,8 @@ DESK_STATES = tuple(DeskState.values)
 # The states in which a story's public life is over (taken down, left on schedule, killed): a share
 # link shows nothing of them (``public.preview``).
 ENDED = frozenset({DeskState.UNPUBLISHED, DeskState.EXPIRED, DeskState.KILLED})
+# Published for later: in the published status, but no reader can see it yet.
+NOT_YET_PUBLIC = frozenset({DeskState.SCHEDULED, DeskState.EMBARGOED})
 
 
 def embargo_in_force(embargo_until, now) -> bool:

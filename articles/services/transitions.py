@@ -31,7 +31,7 @@ def transition(
     expected_version=None,
     override_withdrawal=False,
 ) -> Article:
-    """Move a story through the workflow: submit, return, publish, unpublish, redraft, kill.
+    """Move a story through the workflow: submit, return, publish, unschedule, unpublish, redraft, kill.
 
     A story the agency withdrew (``withdrawn_reason``) is published only with
     ``override_withdrawal=True`` and a reason; the override is audited."""
@@ -40,6 +40,10 @@ def transition(
         move = workflow.get_transition(name, current.status)
     except workflow.IllegalTransition as exc:
         raise ValidationError(str(exc)) from None
+    if not workflow.possible_now(move, current):
+        raise ValidationError(
+            f"Cannot {move.label.lower()}: readers can already see this story (unpublish it instead)."
+        )
     ArticlePermissions(user, current).require_move(move.name)
     reason = (reason or "").strip()
     if name in REASON_REQUIRED and not reason:
@@ -68,6 +72,10 @@ def transition(
         current.first_published_at = current.first_published_at or current.publish_at
         current.updated_at = now if previous == workflow.UNPUBLISHED else current.publish_at
         update += ["publish_at", "first_published_at", "updated_at"]
+    if move.before_public and current.first_published_at and current.first_published_at > now:
+        # The first publication recorded for the schedule never happened: forget it.
+        current.first_published_at = None
+        update.append("first_published_at")
     if move.target in (workflow.UNPUBLISHED, workflow.KILLED):
         # Taking a story down revokes its share-preview links for good: a link must not come back to
         # life when the story later goes back to draft.

@@ -110,6 +110,13 @@ publish       editor          yes    yes        ·     ·          yes          
 publish       chief_editor    yes    yes        ·     ·          yes          ·
 publish       superuser       yes    yes        ·     ·          yes          ·
 
+unschedule    reporter        ·      ·          ·     no         ·            ·
+unschedule    other_reporter  ·      ·          ·     no         ·            ·
+unschedule    wire_editor     ·      ·          ·     no         ·            ·
+unschedule    editor          ·      ·          ·     yes        ·            ·
+unschedule    chief_editor    ·      ·          ·     yes        ·            ·
+unschedule    superuser       ·      ·          ·     yes        ·            ·
+
 unpublish     reporter        ·      ·          no    no         ·            ·
 unpublish     other_reporter  ·      ·          no    no         ·            ·
 unpublish     wire_editor     ·      ·          no    no         ·            ·
@@ -237,6 +244,7 @@ def _transition(name):
         "submit": "in_review",
         "return": "draft",
         "publish": "published",
+        "unschedule": "in_review",
         "unpublish": "unpublished",
         "redraft": "draft",
         "kill": "killed",
@@ -320,7 +328,10 @@ ACTIONS = {
     "lead_image": _lead_image,
     "new_file": _new_file,
     "correct": _correct,
-    **{name: _transition(name) for name in ("submit", "return", "publish", "unpublish", "redraft", "kill")},
+    **{
+        name: _transition(name)
+        for name in ("submit", "return", "publish", "unschedule", "unpublish", "redraft", "kill")
+    },
     "unlock": _unlock,
     "accept_wire": _accept_wire,
     "reject_wire": _reject_wire,
@@ -388,7 +399,7 @@ def test_the_policy_answers_what_the_services_enforce(action, actors):
 
 
 def test_the_policy_lists_the_moves_the_services_make(actors):
-    moves = ("submit", "return", "publish", "unpublish", "redraft", "kill")
+    moves = ("submit", "return", "publish", "unschedule", "unpublish", "redraft", "kill")
     for state in STATES:
         with transaction.atomic():
             article = _story(state, actors["reporter"])
