@@ -412,4 +412,8 @@ def public_tags():
     answers 404 like a tag that does not exist (its name would say what the desk is working on)."""
     from articles.models import Article, Tag
 
-    return Tag.objects.filter(models.Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+    # A correlated "first published story with this tag" per tag, not EXISTS: PostgreSQL turns an
+    # EXISTS into a semi-join that hashes every published story; this probes each tag's links by index
+    # and stops at the first live one.
+    first_live = Article.objects.published().filter(tags=OuterRef("pk")).order_by().values("pk")[:1]
+    return Tag.objects.alias(first_live=models.Subquery(first_live)).filter(first_live__isnull=False)

@@ -72,6 +72,7 @@ def choose_pages() -> dict[str, list[str]]:
     from django.db.models import Count
 
     from articles.models import Article, Section
+    from articles.querysets import newest_first
 
     section = Section.objects.filter(is_active=True).annotate(n=Count("articles")).order_by("-n").first()
     published = Article.objects.published()
@@ -79,9 +80,9 @@ def choose_pages() -> dict[str, list[str]]:
         published.filter(section=section, lead_image__isnull=False)
         .annotate(n_credits=Count("credits", distinct=True), n_tags=Count("tags", distinct=True))
         .filter(n_credits__gte=2, n_tags__gte=1)
-        .order_by("-publish_at")
+        .order_by(*newest_first())
         .first()
-    ) or published.order_by("-publish_at").first()
+    ) or published.order_by(*newest_first()).first()
     mix = list(published.order_by("?").values_list("pk", "slug")[:500])
     return {
         "home": ["/"],

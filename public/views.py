@@ -37,7 +37,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         # Only the ids: the listing's annotations (image renditions) would be computed for every row.
-        return self.object_list.values("pk")[:LISTING_COUNT_CAP].count()
+        # No order: a count needs none, and without one PostgreSQL stops at the cap from any index
+        # (a tag's links, a section's stories) instead of sorting the matches first.
+        return self.object_list.order_by().values("pk")[:LISTING_COUNT_CAP].count()
 
 
 class _PageMoved(Exception):
