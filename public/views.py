@@ -15,7 +15,7 @@ from articles import querysets
 from articles.languages import LANGUAGE_CHOICES
 from articles.models import Article, Correction, Status
 from editors.models import Editor
-from public.caching import fragments, public_page, set_last_modified
+from public.caching import fragments, public_page, set_last_modified, stored
 from public.context_processors import nav_sections
 from public.seo import absolute
 
@@ -79,15 +79,30 @@ def _newest(stories):
     return max((s.modified_at for s in stories if s.modified_at), default=None)
 
 
+# What a listing reads of each story: its teaser comes from its stored rendering (``stored.py``).
+LISTED = ("id", "slug", "modified_at", "section_id", "lead_image_id", "language")
+
+
+def _listed(queryset):
+    return stored.with_stored_teasers(queryset.only(*LISTED).order_by(*querysets.newest_first()))
+
+
 @public_page(params=())
 def home(request):
-    latest = list(Article.objects.published().for_listing().with_renditions()[: LATEST_COUNT + 1])
+    latest = list(_listed(Article.objects.published())[: LATEST_COUNT + 1])
+    shown = [s.pk for s in latest]
+    block_stories = list(
+        _listed(Article.objects.published().exclude(pk__in=shown).section_blocks(teasers=False))
+    )
+    # One query renders every teaser that has no current stored rendering, for both lists.
+    listed = {s.pk for s in stored.ensure_teasers(latest + block_stories)}
+    latest = [s for s in latest if s.pk in listed]
     lead = next((s for s in latest[:5] if s.lead_image_id), latest[0] if latest else None)
     others = [s for s in latest if s is not lead][:LATEST_COUNT]
-    shown = [s.pk for s in latest]
     blocks: dict[int, list] = {}
-    for story in Article.objects.published().exclude(pk__in=shown).section_blocks():
-        blocks.setdefault(story.section_id, []).append(story)
+    for story in block_stories:
+        if story.pk in listed:
+            blocks.setdefault(story.section_id, []).append(story)
     section_blocks = [(s, blocks[s.pk]) for s in nav_sections() if s.pk in blocks]
     response = render(
         request, "articles/home.html", {"lead": lead, "latest": others, "section_blocks": section_blocks}
@@ -115,7 +130,8 @@ def story(request, pk, slug=None):
 
 
 def _listing(request, queryset, context):
-    page = _page(request, queryset.for_listing().with_renditions())
+    page = _page(request, _listed(queryset))
+    page.object_list = stored.ensure_teasers(page.object_list)
     response = render(request, "articles/listing.html", {"page": page, **context})
     set_last_modified(response, _newest(page))
     return response
@@ -200,7 +216,9 @@ def search(request):
         queryset = Article.objects.published()
         if section_slug:
             queryset = queryset.filter(section__slug=section_slug)
-        page = _page(request, queryset.for_listing().search(text, language=language or None))
+        found = queryset.for_teasers().search(text, language=language or None)
+        page = _page(request, stored.with_stored_teasers(found))
+        page.object_list = stored.ensure_teasers(page.object_list)
     context["page"] = page
     # Search gives the best SEARCH_WINDOW stories, not every match: say so rather than "100 results".
     context["capped"] = page is not None and page.paginator.count >= querysets.SEARCH_WINDOW
