@@ -4,6 +4,7 @@ page cache, validators and Cache-Control (articles/cache.py)."""
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -195,6 +196,21 @@ def corrections(request):
     return render(request, "articles/corrections.html", {"page": page})
 
 
+def _search_page(request, text, language, section_slug):
+    queryset = Article.objects.published()
+    if section_slug:
+        queryset = queryset.filter(section__slug=section_slug)
+    results = queryset.for_teasers().search(text, language=language or None)
+    page = _page(request, stored.with_stored_teasers(results))
+    page.object_list = stored.ensure_teasers(page.object_list)
+    return page
+
+
+def search_cache_seconds() -> int:
+    """How long a page of search results stays in the page cache (a purge ends it at once)."""
+    return getattr(settings, "SEARCH_CACHE_SECONDS", 60)
+
+
 @public_page(params=SEARCH_PARAMS)
 @_redirect_moved_pages
 def search(request):
@@ -211,21 +227,17 @@ def search(request):
         return render(request, "articles/search.html", context, status=400)
     if language and language not in languages:
         language = context["language"] = ""
-    page = None
-    if text:
-        queryset = Article.objects.published()
-        if section_slug:
-            queryset = queryset.filter(section__slug=section_slug)
-        found = queryset.for_teasers().search(text, language=language or None)
-        page = _page(request, stored.with_stored_teasers(found))
-        page.object_list = stored.ensure_teasers(page.object_list)
+    page = _search_page(request, text, language, section_slug) if text else None
     context["page"] = page
     # Search gives the best SEARCH_WINDOW stories, not every match: say so rather than "100 results".
     context["capped"] = page is not None and page.paginator.count >= querysets.SEARCH_WINDOW
     response = render(request, "articles/search.html", context)
-    # Any q (even an empty one) is a page of its own: storing them would let random queries fill the
-    # page cache and push out the front and the stories. Validators and Cache-Control still apply.
-    response.no_page_cache = "q" in params
+    # Any q is a page of its own: kept for SEARCH_CACHE_SECONDS only (the popular searches, asked again
+    # and again, are then served like any stored page; a purge, at every publication or kill, ends them
+    # at once), so that random queries cannot hold the cache for long. Validators and Cache-Control
+    # apply as to every page.
+    if "q" in params:
+        response.page_cache_seconds = search_cache_seconds()
     return response
 
 

@@ -65,8 +65,9 @@ def render_around(article, translation_links, related) -> dict:
     context = _context(article=article, translation_links=translation_links or [], related=related)
     with translation.override(ui_language(article.language)):
         return {
-            "hreflang": _safe("articles/story/hreflang.html", context),
-            "translations": _safe("articles/story/translations.html", context),
+            # Both print nothing for a story without translations (most): not rendered then.
+            "hreflang": _safe("articles/story/hreflang.html", context) if translation_links else "",
+            "translations": _safe("articles/story/translations.html", context) if translation_links else "",
             "related": _safe("articles/story/related.html", context),
         }
 

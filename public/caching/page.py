@@ -149,12 +149,17 @@ def public_page(view=None, *, params=KEY_PARAMS):
                 response.render()
             if response.status_code == 200 and not response.streaming:
                 response["ETag"] = _etag(response.content)
-                if key and not getattr(response, "no_page_cache", False):
+                # A view may store its answer for less than PAGE_CACHE_SECONDS (search: a few
+                # seconds), or not at all (``no_page_cache``).
+                seconds = min(
+                    getattr(response, "page_cache_seconds", page_cache_seconds()), page_cache_seconds()
+                )
+                if key and seconds > 0 and not getattr(response, "no_page_cache", False):
                     headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
                     cache.set(
                         key,
                         {"content": response.content, "headers": headers, "etag": response["ETag"]},
-                        page_cache_seconds(),
+                        seconds,
                     )
             response["X-Page-Cache"] = "miss"
         patch_vary_headers(response, ["Cookie"])
