@@ -494,6 +494,8 @@ def _compiled(key: str, vendor: str):
 def fetch(pk: int, now=None) -> tuple | None:
     """The live story ``pk``: ``LOOKUP`` values, its current stored page parts (or None), its
     translations' links and its related stories (id and current stored teaser, or None). One query."""
+    if not -(2**63) <= pk < 2**63:  # no such story (and the prepared statement's id is a bigint)
+        return None
     now = now or timezone.now()
     key = render_key()
     compiled = _compiled(key, connection.vendor)
