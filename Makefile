@@ -11,7 +11,7 @@ APPS      := newsroom articles sources editors public desk
 TYPED     := articles sources
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: run test test-fast install install-test lint typecheck check lock bench
+.PHONY: run test test-fast install install-test lint typecheck check lock bench mutation
 
 # Exact versions from the lock files (pip checks every download against its hash), then the project
 # itself without dependencies: nothing is resolved at install time. Re-install only when they change.
@@ -74,6 +74,12 @@ check: install
 	DEBUG=false ALLOWED_HOSTS=news.example.org SITE_URL=https://news.example.org \
 	SECRET_KEY=$${SECRET_KEY:-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')} \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## mutation: mutation testing of the rule modules (tests/mutation/targets.toml); slow, outside CI
+# One scratch copy of the tree and one test database per job; MODULES=articles/sanitize.py runs one.
+JOBS ?= 2
+mutation: install-test
+	$(BIN)/python -m tests.mutation.mutate --jobs $(JOBS) --show-survivors $(MODULES)
 
 ## lock: re-resolve the lock files from pyproject.toml (after changing a dependency, or to upgrade)
 # Build dependencies are locked too, so the project installs without build isolation.

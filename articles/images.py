@@ -29,6 +29,8 @@ from PIL import ImageOps, UnidentifiedImageError
 
 from articles import imagefiles, signals
 from articles.models import Article, Image, ImageRendition
+from articles.permissions import ArticlePermissions
+from articles.services import audit, refusals_audited
 
 # Pillow's format name -> the extension a stored file gets.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -42,8 +44,16 @@ class ImageRejected(ValueError):
     pass
 
 
+class TooLargeToDecode(ValueError):
+    """More pixels than a worker decodes at once (``IMAGE_MAX_DECODE_PIXELS``)."""
+
+
 def _max_pixels() -> int:
     return getattr(settings, "IMAGE_MAX_PIXELS", 50_000_000)
+
+
+def _max_decoded_pixels() -> int:
+    return getattr(settings, "IMAGE_MAX_DECODE_PIXELS", 25_000_000)
 
 
 def _open(data, *, draft: int | None = None):
@@ -51,7 +61,9 @@ def _open(data, *, draft: int | None = None):
     Pillow's bomb check at our limit (a warning, between 1x and 2x the limit, is an error too), and
     every frame of an animation counted. A JPEG is decoded at the smallest scale that still leaves it
     twice as wide as ``draft`` pixels (its decoder scales by 1/2, 1/4, 1/8 for a fraction of the memory
-    and time; twice, as Pillow's ``thumbnail`` does, so that the resize after it keeps its quality)."""
+    and time; twice, as Pillow's ``thumbnail`` does, so that the resize after it keeps its quality).
+    What is decoded at once is bounded too (``IMAGE_MAX_DECODE_PIXELS``, four bytes a pixel): a PNG,
+    WebP or GIF has no reduced scale, so one larger than that is refused before it is decoded."""
     previous = PILImage.MAX_IMAGE_PIXELS
     PILImage.MAX_IMAGE_PIXELS = _max_pixels()
     try:
@@ -63,6 +75,10 @@ def _open(data, *, draft: int | None = None):
             full_size = image.size
             if draft and image.format == "JPEG":
                 image.draft("RGB", _draft_box(image, 2 * draft))
+            # The size draft left is what load() makes. (A JPEG turned upright at full size, the one
+            # caller without a draft, stays within IMAGE_MAX_PIXELS only: turning needs every pixel.)
+            if (draft or image.format != "JPEG") and image.width * image.height > _max_decoded_pixels():
+                raise TooLargeToDecode(f"{image.format} of {full_size[0]}x{full_size[1]}")
             image.load()
             image.info[FULL_SIZE] = full_size  # a draft decodes fewer pixels than the picture has
             return image
@@ -97,6 +113,11 @@ def validate_upload(upload) -> tuple[int, int, str]:
         raise ImageRejected(
             f"The picture is too large in pixels (more than {_max_pixels():,}); it could exhaust the server's "
             "memory. Resize it before uploading."
+        ) from None
+    except TooLargeToDecode:
+        raise ImageRejected(
+            f"The picture is too large in pixels for a PNG, WebP or GIF (more than {_max_decoded_pixels():,}): "
+            "save it as JPEG, or resize it before uploading."
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRejected("This file is not a picture we can read (JPEG, PNG, WebP or GIF).") from None
@@ -193,10 +214,20 @@ def make_renditions(image: Image) -> list[ImageRendition]:
     return made
 
 
+def _check_change(image: Image, user) -> None:
+    """Who may change a stored image is decided on the row as stored (not as the form left it):
+    ``ArticlePermissions.can_change_image`` (a story that is or was public leads with it: publish
+    rights)."""
+    stored = Image.objects.select_for_update().get(pk=image.pk)
+    ArticlePermissions(user).require_change_image(stored)
+
+
+@refusals_audited
 @transaction.atomic
 def update_image(image: Image, *, user=None) -> Image:
     """Save a change to an Image's words (caption, credit, alt text, focal point) without a new file:
     no new renditions; the published stories that lead with it are audited and purged."""
+    _check_change(image, user)
     if not (image.alt_text or "").strip():
         raise ImageRejected("Describe the picture in the alt text: it is required.")
     image.save()
@@ -204,25 +235,33 @@ def update_image(image: Image, *, user=None) -> Image:
     return image
 
 
+@refusals_audited
 @transaction.atomic
 def save_image(image: Image, *, user=None) -> Image:
-    """Validate, store and render an Image whose fields a form has set (file, alt text, ...)."""
+    """Validate, store and render an Image whose fields a form has set (file, alt text, ...): a new
+    upload, or a new file for a stored image (then ``image_changed`` audits and purges its stories)."""
+    if image.pk is None:
+        allowed = ArticlePermissions(user)
+        allowed.require(allowed.can_upload_image(), "upload an image", "articles.add_image")
+    else:
+        _check_change(image, user)
     if not (image.alt_text or "").strip():
         raise ImageRejected("Describe the picture in the alt text: it is required.")
     if hasattr(image.file, "file") and hasattr(image.file.file, "read") and not image.file._committed:
         image.file = stored_original(image.file.file)
     if user is not None and user.is_authenticated and image.uploaded_by_id is None:
         image.uploaded_by = user
+    changed = image.pk is not None
     image.save()
     make_renditions(image)
+    if changed:
+        image_changed(image, user=user)
     return image
 
 
 def image_changed(image: Image, *, user=None) -> list[Article]:
     """An Image was edited: each published story that leads with it changed too. Audits it on those
     stories and, after commit, sends ``article_changed`` for them (the page cache purges)."""
-    from articles.services import audit
-
     stories = list(Article.objects.filter(lead_image=image, status=Article.Status.PUBLISHED))
     for article in stories:
         audit(

@@ -40,14 +40,14 @@ ALLOWED_TAGS = {
     "bdi",
     "span",
 }
+# Besides these, every element may carry title and lang (nh3's generic attributes).
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "hreflang"},
-    "abbr": {"title"},
+    "a": {"href", "hreflang"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "bdi": {"dir"},
-    "span": {"dir", "lang"},
-    "p": {"dir", "lang"},
+    "span": {"dir"},
+    "p": {"dir"},
     "blockquote": {"cite"},
     "q": {"cite"},
 }
@@ -65,6 +65,14 @@ CLEAN_CONTENT_TAGS = {
     "svg",
     "math",
 }
+
+# Elements that end a run of words: their tags become a space in plain text ("<p>a</p><p>b</p>" is "a b"),
+# while inline tags go without one ("<b>Erb</b>il" is "Erbil").
+BREAKING_TAGS = {
+    "p", "br", "hr", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "caption", "th", "td",
+    "figure", "figcaption", "pre", "title", "hl1", "hl2",
+}  # fmt: skip
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
@@ -90,8 +98,10 @@ def plain_text(value: str) -> str:
     """Markup stripped, entities decoded and white space collapsed: for headlines and other plain fields."""
     if not value:
         return ""
-    # Tags out first, entities decoded last: "a &lt;b&gt; c" is the text "a <b> c", not "a c".
-    text = _TAG.sub(" ", nh3.clean(value, tags=set(), clean_content_tags=CLEAN_CONTENT_TAGS))
+    # Tags out first, entities decoded last: "a &lt;b&gt; c" is the text "a <b> c", not "a c". nh3 keeps
+    # only the breaking tags (and escapes any "<" in the text), so what _TAG then meets is one of them.
+    kept = nh3.clean(value, tags=BREAKING_TAGS, attributes={}, clean_content_tags=CLEAN_CONTENT_TAGS)
+    text = _TAG.sub(" ", kept)
     return _WS.sub(" ", html.unescape(text)).strip()
 
 

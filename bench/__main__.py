@@ -1,10 +1,10 @@
-"""python -m bench [pages|imports|search|desk ...]: run the named benchmarks (default: all), each in
+"""python -m bench [pages|imports|search|desk|api ...]: run the named benchmarks (default: all), each in
 its own process (each points Django at its own database), one ``name=value`` line per figure."""
 
 import subprocess
 import sys
 
-ALL = ["pages", "search", "desk", "imports"]
+ALL = ["pages", "search", "desk", "api", "imports"]
 
 
 def main() -> int:

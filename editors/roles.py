@@ -73,6 +73,9 @@ ROLE_PERMISSIONS[CHIEF_EDITOR] = sorted(
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        # Sign-in lockouts (django-axes): see them and unlock them (desk/admin/staff.py).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     }
 )
 

@@ -3,9 +3,11 @@
 See the README, "Configuration", for the list of variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.database import embedded_database_url
@@ -42,14 +44,20 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     # The project's apps, lowest layer first: editors <- articles (domain) <- sources (ingest)
-    # <- public (site) <- desk; bench holds the benchmarks' commands.
+    # <- public (site) <- api (the content API) <- desk; bench holds the benchmarks' commands.
     "editors",
     "articles",
     "sources",
     "public",
+    "api",
     "desk",
     "bench",
+    "newsroom",  # the project: staff-account security (newsroom/accounts.py), deployment checks
     "django_prose_editor",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -57,12 +65,16 @@ MIDDLEWARE = [
     "newsroom.middleware.reject_hostile_requests",  # NUL bytes and invalid UTF-8 in URLs: 400, never a 500
     "newsroom.middleware.desk_language",  # /admin/ in DESK_LANGUAGE_CODE; no negotiation anywhere
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page (not on media: they send their own)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
+    "newsroom.accounts.desk_session",  # the desk: idle sessions end; two-factor sign-in where required
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in answers 429 with the lockout page (last)
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -80,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "public.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -110,10 +123,44 @@ PUBLIC_STALE_WHILE_REVALIDATE = env.int("PUBLIC_STALE_WHILE_REVALIDATE", default
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff accounts (docs/security.md, "Staff accounts"). The axes backend comes first: it refuses a locked-out
+# account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after LOGIN_FAILURE_LIMIT failed sign-ins, counted per username and, separately, per address;
+# it lifts LOGIN_LOCKOUT_MINUTES after the last failure, or when a chief editor unlocks it in the desk.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.client_ip"
+AXES_ENABLE_ADMIN = False  # the desk has its own screen for lockouts (desk/admin/staff.py), audited
+AXES_VERBOSE = False
+# How many proxies in front of gunicorn append the client's address to X-Forwarded-For (0: none, the
+# address is the connection's). Behind one proxy that sets it, 1; never more than there really are.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Two-factor sign-in (django-otp: an authenticator app, TOTP, and single-use backup codes). Superusers
+# and these roles must use it; anyone else who sets it up is asked for it too. OTP_REQUIRED=false turns
+# the requirement off (the default with DEBUG, so the demo logins of `make run` work as printed).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["Chief editor"])
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A desk session ends after this many seconds without a request (and after a password change, always).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=3600)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
 
 # The public site's own language: its header, footer, listings, search and error pages, and <html lang dir>
 # of every page that is not a story. A story's labels ("By", "Updated", "Related stories"...) are in the
@@ -131,7 +178,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
-MEDIA_URL = "media/"
+# A path (served by this application, public/media.py) or a URL on a media host of its own (docs/security.md).
+MEDIA_URL = env("MEDIA_URL", default="media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Cache-Control max-age of served originals (public/media.py); renditions, named by their content,
 # are cached for a year as immutable.
@@ -164,6 +212,9 @@ IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1
 IMAGE_MAX_PIXELS = env.int(
     "IMAGE_MAX_PIXELS", default=50_000_000
 )  # larger is refused as a decompression bomb
+# Pixels a worker decodes at once (about four bytes each): a JPEG is decoded at a reduced scale within
+# it; a PNG, WebP or GIF larger than this is refused (articles/images.py, docs/security.md).
+IMAGE_MAX_DECODE_PIXELS = env.int("IMAGE_MAX_DECODE_PIXELS", default=25_000_000)
 IMAGE_RENDITION_WIDTHS = [480, 960, 1600]
 
 # Security: strict by default; the development command switches DEBUG on.
@@ -177,6 +228,33 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) for the site, the desk and previews: scripts only from this origin
+# (or with the request's nonce), no plugins, no framing, forms only to this origin. Media send their own,
+# stricter one (public/media.py). CSP_REPORT_ONLY=true reports without enforcing; CSP_REPORT_URI collects.
+_media_origin = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("http://", "https://")) else ""
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Inline style attributes (the desk's state badges, the admin's widgets): styles cannot run code.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", *([_media_origin] if _media_origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"report-uri": [env("CSP_REPORT_URI")]} if env("CSP_REPORT_URI", default="") else {}),
+    }
+}
+CSP_ENABLED = env.bool("CSP_ENABLED", default=True)
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp if CSP_ENABLED else None
+    CONTENT_SECURITY_POLICY = None
+else:
+    CONTENT_SECURITY_POLICY = _csp if CSP_ENABLED else None
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from articles import services as article_services
 from articles.models import Article
+from articles.permissions import ArticlePermissions
 from sources.ingest import mapping
 from sources.models import WireItem
 from sources.wire.base import ParsedStory
@@ -59,7 +60,7 @@ TRIAGE_REFUSED = "You are not allowed to accept or reject wire updates."
 def _check_triage(user, article):
     """Refuse without ``sources.triage_wire``. The audit row is written by ``refusals_audited`` on
     the services below once their transaction has rolled back, so the refusal is not lost with it."""
-    if user is None or not user.has_perm("sources.triage_wire"):
+    if user is None or not ArticlePermissions(user, article).can_triage():  # a person's decision
         raise article_services.Refused(TRIAGE_REFUSED, article=article, user=user, action="wire triage")
 
 
@@ -72,6 +73,8 @@ def accept_wire_update(article: Article, *, user, expected_version: int | None =
     against the row locked for the update, so an edit saved meanwhile is never overwritten."""
     _check_triage(user, article)
     article = Article.objects.select_for_update(of=("self",)).select_related("source").get(pk=article.pk)
+    allowed = ArticlePermissions(user, article)
+    allowed.require(allowed.can_accept_wire_update(), "accept a wire update on a story that is or was public")
     if expected_version is not None and article.version != expected_version:
         raise article_services.StaleVersion(article, expected_version)
     triage = pending_triage(article)

@@ -12,6 +12,16 @@ SHARED_SAMPLES = ROOT.parent / "shared" / "samples" / "wire"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The role groups, whatever the database went through: a transactional test flushes the groups
+    the data migration made, and with ``--reuse-db`` the next run would start without them."""
+    from editors.roles import sync_roles
+
+    with django_db_blocker.unblock():
+        sync_roles()
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

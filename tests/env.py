@@ -16,3 +16,4 @@ os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs a loop in the test thread
+os.environ.setdefault("OTP_REQUIRED", "false")  # two-factor sign-in is on in its own tests (tests/newsroom)

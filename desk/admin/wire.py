@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.permissions import ArticlePermissions
 from articles.sanitize import sanitize_html
 from articles.services import Refused, StaleVersion, record_refusal
 from sources import triage as services
@@ -74,7 +75,7 @@ class WireItemAdmin(admin.ModelAdmin):
 
     def triage_view(self, request, article_id):
         """The agency's previous version, the new one and the current story side by side; accept or reject."""
-        if not request.user.has_perm("sources.triage_wire"):
+        if not ArticlePermissions(request.user).can_triage():
             refusal = Refused(services.TRIAGE_REFUSED, user=request.user, action="wire triage")
             if request.method == "POST":  # an attempt to decide, not only to look: audited
                 record_refusal(refusal, article=Article.objects.filter(pk=article_id).first())
@@ -130,6 +131,7 @@ class WireItemAdmin(admin.ModelAdmin):
             "title": f"Wire update waiting: {article.headline}",
             "article": article,
             "triage": triage,
+            "can_accept": ArticlePermissions(request.user, article).can_accept_wire_update(),
             "rows": rows,
             "opts": self.model._meta,
         }

@@ -19,6 +19,7 @@ from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
 
 from articles import services as article_services
+from articles.fields import WIRE_FED_FIELDS
 from articles.languages import normalise_language
 from articles.models import Article, ArticleCredit, Tag
 from sources.wire.base import ParsedCredit, ParsedStory, ParseError
@@ -32,18 +33,6 @@ MAX_LENGTHS = {
 }
 MAX_CREDIT_NAME = 200
 MAX_TAGS = 30
-
-# The article fields an agency version writes: an editor changing any of them (not a workflow step
-# such as publishing, which bumps ``Article.version`` too) makes the next agency version wait.
-WIRE_FED_FIELDS = (
-    "headline",
-    "kicker",
-    "standfirst",
-    "body",
-    "dateline_place",
-    "dateline_outlet",
-    "language",
-)
 
 # The fields of ``article_fields`` that ``clean_wire_text`` changes.
 CLEANED_FIELDS = ("headline", "kicker", "standfirst", "body", "dateline_place", "dateline_outlet")

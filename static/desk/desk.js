@@ -101,11 +101,62 @@
     });
   }
 
+  // The story's own fields are written in the story's language: dir and lang follow the Language field,
+  // at once and whenever it changes (a Sorani or Arabic story is edited right to left, « » and
+  // punctuation in place). The rule is the server's (articles.languages.text_direction).
+  var STORY_TEXT_FIELDS = ["#id_kicker", "#id_headline", "#id_standfirst", "#id_dateline_place",
+    "#id_seo_title", "#id_seo_description"];
+  function directionFor(code, rule) {
+    var parts = (code || "").toLowerCase().replace(/_/g, "-").split("-");
+    var halves = rule.split("|");
+    var languages = halves[0].split(" "), scripts = (halves[1] || "").split(" ");
+    var rest = parts.slice(1);
+    if (rest.some(function (p) { return scripts.indexOf(p) >= 0; })) return "rtl";
+    if (rest.indexOf("latn") >= 0) return "ltr";
+    return languages.indexOf(parts[0]) >= 0 ? "rtl" : "ltr";
+  }
+  function followStoryLanguage() {
+    var ruleNode = document.getElementById("desk-text-direction");
+    var language = document.getElementById("id_language");
+    if (!ruleNode || !language) return;
+    var rule = ruleNode.dataset.rule;
+    function apply() {
+      var code = language.value || "en";
+      var dir = directionFor(code, rule);
+      var targets = STORY_TEXT_FIELDS.map(function (s) { return document.querySelector(s); });
+      var body = document.querySelector(".field-body .prose-editor");
+      targets.push(body, body && body.querySelector("[contenteditable]"));
+      targets.forEach(function (node) {
+        if (!node) return;
+        node.setAttribute("dir", dir);
+        node.setAttribute("lang", code);
+      });
+    }
+    language.addEventListener("change", apply);
+    apply();
+    // The body editor is built after the page loads: apply again once it is there.
+    var row = document.querySelector(".field-body");
+    if (row && window.MutationObserver) {
+      new MutationObserver(function (changes, observer) {
+        if (row.querySelector("[contenteditable]")) { apply(); observer.disconnect(); }
+      }).observe(row, { childList: true, subtree: true });
+    }
+  }
+
+  // The share-preview link is selected whole on a click (here, not in an onclick attribute: the
+  // Content-Security-Policy runs no inline script).
+  function selectShareLink() {
+    var input = document.getElementById("desk-share-url");
+    if (input) input.addEventListener("click", function () { input.select(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("desk-panel");
     if (panel) startHeartbeat(panel);
     startCountdowns();
     guardMoves();
     warnOnUnsavedEdits();
+    followStoryLanguage();
+    selectShareLink();
   });
 })();

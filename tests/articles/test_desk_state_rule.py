@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article
-from desk.admin.articles import DeskStateFilter
+from desk.admin.article_list import DeskStateFilter
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -192,12 +192,17 @@ def test_publish_due_handles_each_story_once(editor_user, django_capture_on_comm
     services.transition(embargoed, "publish", user=editor_user)
     expiring = ArticleFactory(published=True, expire_at=now + timedelta(minutes=1))
     at_once = ArticleFactory(status="in_review")
-    services.transition(at_once, "publish", user=editor_user)  # its transition already announced it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(at_once, "publish", user=editor_user)
+    assert received.events == [
+        ("published", at_once.pk)
+    ]  # its transition announced it: due has nothing to add
     received.events.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         first = services.publish_due(now=now)  # nothing yet
     assert first.went_live == [] and first.expired == []
+    assert received.events == []
 
     later = now + timedelta(minutes=2)
     with django_capture_on_commit_callbacks(execute=True):

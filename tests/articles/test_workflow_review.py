@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, AuditEntry
+from articles.permissions import ArticlePermissions
 from tests.conftest import role_user
 from tests.factories import ArticleFactory
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_wire_editor_cannot_edit_live_copy_nor_reschedule_it(wire_editor):
     article = ArticleFactory(published=True)
-    assert not services.can_edit(wire_editor, article)
+    assert not ArticlePermissions(wire_editor, article).can_edit()
     with pytest.raises(PermissionDenied):
         services.update_article(article, user=wire_editor, embargo_until=timezone.now() + timedelta(days=1))
     article.refresh_from_db()
@@ -31,7 +32,7 @@ def test_wire_editor_cannot_edit_live_copy_nor_reschedule_it(wire_editor):
 @pytest.mark.parametrize("name", ["publish_at", "embargo_until", "expire_at", "updated_at"])
 def test_rescheduling_a_story_in_review_needs_publish_rights(wire_editor, name):
     article = ArticleFactory(status="in_review")
-    assert services.can_edit(wire_editor, article)  # they may still edit its text
+    assert ArticlePermissions(wire_editor, article).can_edit()  # they may still edit its text
     services.update_article(article, user=wire_editor, headline="Text edits are fine")
     with pytest.raises(PermissionDenied, match="publish_article"):
         services.update_article(article, user=wire_editor, **{name: timezone.now() + timedelta(days=1)})

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.diff import diff_snapshots, html_to_words, word_diff
-from articles.models import AuditEntry
+from articles.models import Article, AuditEntry
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,9 +147,9 @@ def test_heartbeat_renews_only_ones_own_lock(editor_user, reporter):
 def test_save_refused_while_someone_else_holds_the_lock(editor_user, chief_editor):
     article = ArticleFactory()
     services.acquire_lock(article, chief_editor)
-    article.headline = "Overwrite"
     with pytest.raises(services.LockedByOther, match="chief_editor is editing this story"):
-        services.save_article(article, user=editor_user, expected_version=1)
+        services.edit_article(article, user=editor_user, fields={"headline": "Overwrite"}, expected_version=1)
+    assert Article.objects.get(pk=article.pk).headline != "Overwrite"
 
 
 def test_force_unlock_is_for_chief_editors_and_audited(editor_user, chief_editor):

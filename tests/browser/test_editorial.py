@@ -2,6 +2,7 @@
 it in the review queue, edits it, reads the history diff and publishes it; readers see it."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -55,6 +56,13 @@ def test_draft_review_publish(live_server, browser, screenshot, section):
     expect(reporter.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
     reporter.get_by_role("button", name="Submit for review").click()
     expect(reporter.locator(".messagelist")).to_contain_text("is now in review")
+    # Leaving the story releases the reporter's lock (a beacon on pagehide); closing the context alone
+    # may not fire it, and the beacon is not waited for: wait until the lock is gone.
+    reporter.goto(base + "/admin/articles/article/")
+    for _ in range(50):
+        if Article.objects.filter(headline="Erbil opens its first night market", locked_by=None).exists():
+            break
+        time.sleep(0.1)
     reporter.context.close()
 
     # The editor finds it in the review queue.

@@ -218,8 +218,9 @@ def test_save_does_not_overwrite_columns_outside_the_form(editor_user):
     article = ArticleFactory(status="in_review")
     loaded = Article.objects.get(pk=article.pk)  # what the admin read at the start of the request
     Article.objects.filter(pk=article.pk).update(wire_update_waiting=True, withdrawn_reason="AFP: canceled")
-    loaded.headline = "Edited in the form"
-    services.save_article(loaded, user=editor_user, expected_version=loaded.version, fields=["headline"])
+    services.edit_article(
+        loaded, user=editor_user, fields={"headline": "Edited in the form"}, expected_version=loaded.version
+    )
     article.refresh_from_db()
     assert article.headline == "Edited in the form" and article.version == 2
     assert article.wire_update_waiting is True and article.withdrawn_reason == "AFP: canceled"
@@ -246,12 +247,12 @@ def test_preview_has_a_banner_and_asks_not_to_be_indexed(client, editor_user):
 
 
 def test_allowed_transitions_match_what_the_service_enforces(reporter, wire_editor, editor_user):
-    from articles import services
+    from articles.permissions import ArticlePermissions
 
     theirs = ArticleFactory(status="draft")
-    assert [m.name for m in services.allowed_transitions(reporter, theirs)] == []
-    assert [m.name for m in services.allowed_transitions(wire_editor, theirs)] == ["submit"]
-    assert {m.name for m in services.allowed_transitions(editor_user, theirs)} == {"submit", "publish"}
+    assert [m.name for m in ArticlePermissions(reporter, theirs).transitions()] == []
+    assert [m.name for m in ArticlePermissions(wire_editor, theirs).transitions()] == ["submit"]
+    assert {m.name for m in ArticlePermissions(editor_user, theirs).transitions()} == {"submit", "publish"}
 
 
 # --- locks ---------------------------------------------------------------------------------------------------

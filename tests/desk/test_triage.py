@@ -33,8 +33,8 @@ def test_pending_triage_pairs_previous_and_new(waiting):
     assert "two spillways" in pending.previous_story.body_html
 
 
-def test_accept_applies_the_agency_version(waiting, wire_editor, tmp_path):
-    article = triage.accept_wire_update(waiting, user=wire_editor, expected_version=waiting.version)
+def test_accept_applies_the_agency_version(waiting, chief_editor, tmp_path):
+    article = triage.accept_wire_update(waiting, user=chief_editor, expected_version=waiting.version)
     assert "three spillways" in article.body and not article.wire_update_waiting
     assert article.standfirst == "Reservoirs are at their highest in a decade."
     item = WireItem.objects.get(version=2)
@@ -72,7 +72,7 @@ def test_triage_needs_the_permission(waiting, reporter):
     assert Article.objects.get().wire_update_waiting
 
 
-def test_accept_checks_the_version_of_the_locked_row_not_the_callers_copy(waiting, editor_user, wire_editor):
+def test_accept_checks_the_version_of_the_locked_row_not_the_callers_copy(waiting, editor_user, chief_editor):
     """The triage screen was built from ``waiting``; an editor saves meanwhile. Accepting with the
     version the screen saw must be refused, not overwrite the editor's save."""
     seen = Article.objects.get(pk=waiting.pk)
@@ -83,7 +83,7 @@ def test_accept_checks_the_version_of_the_locked_row_not_the_callers_copy(waitin
         expected_version=waiting.version,
     )
     with pytest.raises(article_services.StaleVersion):
-        triage.accept_wire_update(seen, user=wire_editor, expected_version=seen.version)
+        triage.accept_wire_update(seen, user=chief_editor, expected_version=seen.version)
     article = Article.objects.get()
     assert article.standfirst == "Saved meanwhile." and article.wire_update_waiting
     assert WireItem.objects.get(version=2).outcome == "waiting"
@@ -95,8 +95,22 @@ def test_nothing_waiting(wire_editor):
         triage.accept_wire_update(Article.objects.get(), user=wire_editor)
 
 
-def test_admin_screen_shows_three_columns_and_accepts(client, waiting, wire_editor):
+def test_accepting_over_live_copy_needs_publish_rights(client, waiting, wire_editor):
+    """The story is published: applying the agency's version changes live copy, as an edit would
+    (issue 13 item 3). A wire editor may still keep the editor's story (reject)."""
+    with pytest.raises(PermissionDenied):
+        triage.accept_wire_update(waiting, user=wire_editor, expected_version=waiting.version)
+    assert "two spillways" in Article.objects.get().body
+    assert AuditEntry.objects.filter(action="refused", article=waiting, actor=wire_editor).exists()
     client.force_login(wire_editor)
+    page = client.get(reverse("admin:sources_wire_triage", args=[waiting.pk])).content.decode()
+    assert 'value="accept"' not in page and 'value="reject"' in page and "needs publish rights" in page
+    triage.reject_wire_update(waiting, user=wire_editor)
+    assert not Article.objects.get().wire_update_waiting
+
+
+def test_admin_screen_shows_three_columns_and_accepts(client, waiting, chief_editor):
+    client.force_login(chief_editor)
     url = reverse("admin:sources_wire_triage", args=[waiting.pk])
     response = client.get(url)
     assert response.status_code == 200

@@ -14,7 +14,12 @@ from django.db.migrations.loader import MigrationLoader
 from editors.roles import ROLE_PERMISSIONS
 
 MIGRATIONS = Path(import_module("editors.migrations").__file__).parent
-ROLE_MIGRATIONS = ["0002_roles", "0003_audit_for_chief_editors", "0004_no_article_delete"]
+ROLE_MIGRATIONS = [
+    "0002_roles",
+    "0003_audit_for_chief_editors",
+    "0004_no_article_delete",
+    "0005_chief_editors_unlock_sign_ins",
+]
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -159,20 +159,28 @@ def test_logged_in_staff_are_never_cached(client, published_article):
     assert client.get(url)["X-Page-Cache"] == "miss"  # the staff view was not stored
 
 
-def test_embargoed_story_is_never_cached(client, section):
-    story = ArticleFactory(
-        published=True,
-        section=section,
-        embargo_until=timezone.now() + timedelta(hours=1),
-        headline="Embargoed",
-    )
-    response = client.get(story.get_absolute_url())
+def test_an_embargo_set_on_a_cached_story_takes_it_off_at_once(
+    client, section, django_capture_on_commit_callbacks
+):
+    """The cached pages of a live story must not outlive an embargo put on it: the story page, the home
+    page, the feed and the news sitemap lose the story when the edit commits."""
+    from articles import services
+
+    story = ArticleFactory(published=True, section=section, headline="Dam talks resume in Erbil")
+    url = story.get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    for page in ("/", "/feeds/latest/", "/sitemap-news.xml"):
+        assert "Dam talks resume in Erbil" in client.get(page).content.decode()
+        assert client.get(page)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_article(story, embargo_until=timezone.now() + timedelta(hours=1))
+    response = client.get(url)
     assert response.status_code == 404
     assert "public" not in response.get("Cache-Control", "")
-    from django.core.cache import cache
-
-    # nothing but the bookkeeping keys is in the cache
-    assert not any("Embargoed" in str(v) for v in cache._cache.values())
+    for page in ("/", "/feeds/latest/", "/sitemap-news.xml"):
+        assert "Dam talks resume in Erbil" not in client.get(page).content.decode()
 
 
 def test_publish_due_purges_when_a_scheduled_story_went_live(

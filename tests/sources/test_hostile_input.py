@@ -8,7 +8,7 @@ import time
 import pytest
 
 from articles.models import Article
-from sources.wire import ParseError, parse_bytes
+from sources.wire import parse_bytes
 from tests.sources.wire_helpers import parse_error, run
 
 NITF_TAIL = b"<nitf><head/><body><body.head><hedline><hl1>&x;</hl1></hedline></body.head></body></nitf>"
@@ -71,14 +71,27 @@ def test_entity_declarations_are_refused_fast(data):
     assert "root:" not in str(exc)  # nothing from /etc/passwd
 
 
-def test_utf16_encoded_entity_declaration_is_refused():
-    data = (
-        XXE.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>')
+def _utf16(document: bytes) -> bytes:
+    return (
+        document.replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>')
         .decode()
         .encode("utf-16")
     )
-    with pytest.raises(ParseError):
-        parse_bytes(data, fmt="nitf")
+
+
+def test_utf16_nitf_is_read():
+    """The control for the test below: UTF-16 itself is no reason to refuse a file."""
+    plain = b'<?xml version="1.0"?>\n' + NITF_TAIL.replace(
+        b"&x;", "Qamishli \u2014 Q\u0101mi\u0161l\u012b".encode()
+    )
+    fmt, (story,) = parse_bytes(_utf16(plain), fmt="nitf")
+    assert fmt == "nitf" and story.headline == "Qamishli \u2014 Q\u0101mi\u0161l\u012b"
+
+
+def test_utf16_encoded_entity_declaration_is_refused():
+    exc = parse_error(_utf16(XXE), fmt="nitf")
+    assert "entity" in str(exc).lower()
+    assert "root:" not in str(exc)
 
 
 def test_external_dtd_is_not_fetched_and_the_story_reads(monkeypatch):

@@ -1,0 +1,61 @@
+"""Colleagues by name, times in the newsroom's zone: locks, takeovers, history and audit say "Shilan
+Aziz" and "8 Dec 2026, 14:05 +03", not "shilan" and a bare clock."""
+
+import re
+
+from django.test import Client
+from django.urls import reverse
+
+from articles import services
+from editors.models import Editor
+from editors.people import display_name
+from tests.conftest import role_user
+from tests.factories import UserFactory
+
+ZONED = re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}(:\d{2})? \+03")
+
+
+def named(role, username, name):
+    user = role_user(role, username)
+    Editor.objects.create(user=user, display_name=name, slug=username)
+    return user
+
+
+def test_display_name_prefers_the_profile_then_the_full_name_then_the_username(db):
+    with_profile = UserFactory(username="shilan", first_name="S.", last_name="A.")
+    Editor.objects.create(user=with_profile, display_name="Shilan Aziz", slug="shilan")
+    assert display_name(with_profile) == "Shilan Aziz"
+    assert display_name(UserFactory(username="rebin", first_name="Rebin", last_name="Omar")) == "Rebin Omar"
+    assert display_name(UserFactory(username="nawroz", first_name="", last_name="")) == "nawroz"
+    assert display_name(None) == "system"
+
+
+def test_the_lock_banner_names_the_holder_and_the_time_with_its_zone(db):
+    shilan = named("Editor", "shilan", "Shilan Aziz")
+    named("Chief editor", "nawroz", "Nawroz Karim")
+    story = services.create_article(user=shilan, headline="Dam report")
+    services.acquire_lock(story, shilan)
+    client = Client()
+    client.force_login(story.locked_by.__class__.objects.get(username="nawroz"))
+    page = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    banner = page[page.index('id="desk-lock"') :][:400]
+    assert "Locked by Shilan Aziz" in banner and "shilan<" not in banner
+    assert ZONED.search(banner), banner
+
+
+def test_history_and_audit_name_people_and_zone_times(db):
+    shilan = named("Editor", "shilan", "Shilan Aziz")
+    chief = named("Chief editor", "nawroz", "Nawroz Karim")
+    story = services.create_article(user=shilan, headline="Dam report")
+    services.update_article(story, user=shilan, headline="Dam report, updated")
+    client = Client()
+    client.force_login(chief)
+    page = client.get(reverse("admin:articles_article_history", args=[story.pk])).content.decode()
+    start = page.index('id="revisions"')
+    revisions = page[start : page.index("</table>", start)]
+    assert "Shilan Aziz" in revisions and ">shilan<" not in revisions
+    assert ZONED.search(revisions)
+    compare = client.get(
+        reverse("admin:articles_article_compare", args=[story.pk]) + "?a=1&b=2"
+    ).content.decode()
+    assert "Shilan Aziz: Created" in compare and ZONED.search(compare)
