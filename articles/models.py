@@ -239,6 +239,16 @@ class Article(models.Model):
             # Listings, feeds and sitemaps filter and order on the publication time (querysets.py).
             models.Index(F("status"), published_time_expr().desc(), name="article_status_published_idx"),
             models.Index(F("section"), published_time_expr().desc(), name="article_section_published_idx"),
+            # The sitemaps (the page count and lastmod of every live story, and each page of 5,000
+            # newest first) from the index alone: an index-only scan of a few MB instead of reading
+            # the whole table (docs/performance.md).
+            models.Index(
+                published_time_expr().desc(),
+                F("id").desc(),
+                include=["publish_at", "embargo_until", "expire_at", "modified_at", "updated_at", "slug"],
+                condition=Q(status="published"),
+                name="article_live_cover_idx",
+            ),
             # The desk's change list orders by (modified_at DESC, id DESC): its pages, deep ones too,
             # are index scans (docs/performance.md).
             models.Index(fields=["-modified_at", "-id"], name="article_modified_id_idx"),
@@ -436,3 +446,26 @@ class SchedulerMark(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.value:%Y-%m-%d %H:%M:%S}"
+
+
+class RenderedPage(models.Model):
+    """A story's public page parts and teaser as the site last rendered them, kept beside the story so
+    that a first read in any process costs one indexed query and string assembly instead of the ORM and
+    the templates (``public/caching/stored.py`` writes and reads it; the domain never does).
+
+    ``digest`` fingerprints everything they were rendered from (the story's columns, the section, image,
+    renditions, source, tag and staff-profile rows it shows, and the site's templates, translations and
+    settings); a reader gets these parts only while the same fingerprint, computed from the current rows
+    in the same query, still matches, so an edit shows at once. Whether the story may be shown at all
+    (published, embargo, expiry, kill) is decided on every read, never stored."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=32)
+    # The teaser shows less (no tags, no credits): its own, cheaper fingerprint, checked by listings.
+    teaser_digest = models.CharField(max_length=32)
+    page = models.JSONField()  # the story page's parts (head, top, bottom...)
+    teaser = models.JSONField()
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.article_id} rendered {self.rendered_at:%Y-%m-%d %H:%M:%S}"

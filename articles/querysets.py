@@ -45,7 +45,13 @@ class ArticleQuerySet(models.QuerySet):
         """What a reader may see at ``now``: published, due, not embargoed, not expired."""
         from articles.workflow import desk_state_condition  # workflow imports the models' vocabulary
 
-        return self.filter(desk_state_condition("live", now or timezone.now()))
+        now = now or timezone.now()
+        # The same rule, once more as "published time <= now" (what the status and section indexes are
+        # on): so a listing's index scan starts at now, instead of first stepping over the drafts
+        # (no publication time: first in a descending index) and the scheduled stories.
+        return self.alias(_published_time=published_time_expr()).filter(
+            desk_state_condition("live", now), _published_time__lte=now
+        )
 
     def _with_credits(self):
         from articles.models import ArticleCredit
@@ -142,8 +148,9 @@ class ArticleQuerySet(models.QuerySet):
             .order_by(*newest_first())
         )
 
-    def section_blocks(self, per_section=4):
-        """The newest ``per_section`` stories of every active section (among ``self``), in one query.
+    def section_blocks(self, per_section=4, teasers=True):
+        """The newest ``per_section`` stories of every active section (among ``self``), in one query
+        (``teasers``: with what a teaser shows; without, the caller chooses the columns).
 
         For each active section a subquery takes its newest stories with ``LIMIT per_section``, walking
         the (section, publication time) index from the top, so the cost grows with the number of sections,
@@ -163,7 +170,8 @@ class ArticleQuerySet(models.QuerySet):
             )
             .values("story_id")
         )
-        return self.filter(pk__in=ids).for_teasers().with_renditions()
+        blocks = self.filter(pk__in=ids)
+        return blocks.for_teasers().with_renditions() if teasers else blocks.order_by(*newest_first())
 
     def by_author(self, editor):
         from articles.models import ArticleCredit
@@ -412,4 +420,8 @@ def public_tags():
     answers 404 like a tag that does not exist (its name would say what the desk is working on)."""
     from articles.models import Article, Tag
 
-    return Tag.objects.filter(models.Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+    # A correlated "first published story with this tag" per tag, not EXISTS: PostgreSQL turns an
+    # EXISTS into a semi-join that hashes every published story; this probes each tag's links by index
+    # and stops at the first live one.
+    first_live = Article.objects.published().filter(tags=OuterRef("pk")).order_by().values("pk")[:1]
+    return Tag.objects.alias(first_live=models.Subquery(first_live)).filter(first_live__isnull=False)

@@ -104,6 +104,20 @@ def prepare_site() -> None:
     migrate()
     seed(stories_wanted())
     call_command("collectstatic", interactive=False, verbosity=0)
+    render_pages()
+
+
+def render_pages() -> None:
+    """Every live story's stored rendering (public/caching/stored.py), as publishing them through the
+    services would have written it (seed_bench writes rows by COPY; a real story is rendered when it is
+    published). Idempotent: only stories without a current rendering are rendered."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("render_pages", stdout=out)
+    comment("render_pages: " + out.getvalue().strip())
 
 
 def stories_wanted() -> int:

@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from bench.common import (
     BENCH_VAR,
@@ -56,8 +56,26 @@ MODES = {
     "on": ("cache_on", {"CACHE_URL": CACHE_ON}),
     "off": ("cache_off", {"CACHE_URL": CACHE_ON, "PAGE_CACHE_SECONDS": "0"}),
     "all_off": ("all_caches_off", {"CACHE_URL": CACHE_OFF, "PAGE_CACHE_SECONDS": "0"}),
+    # Production: the page cache in Redis (a redis-server of the bench's own, on a free port).
+    "redis": ("cache_redis", {"CACHE_URL": "rediscache://127.0.0.1:{port}/0"}),
 }
-TARGETS = {("story", "on"): 0.60, ("story", "off"): 0.20}
+# (page, mode) -> the ratio to the bare view it must reach (DESIGN.md, issues #6 and #16).
+TARGETS = {
+    ("story", "on"): 0.60,
+    ("story", "off"): 0.20,
+    ("story_mix", "on"): 0.15,  # the long tail, production settings
+    ("story", "all_off"): 0.10,  # one story, nothing cached
+    ("story_mix", "all_off"): 0.10,  # 500 stories, nothing cached (no target of its own; as one story)
+    ("home", "all_off"): 0.08,
+    ("section", "all_off"): 0.08,
+    ("tag", "all_off"): 0.08,
+    ("author", "all_off"): 0.08,
+    ("search_mix", "on"): 0.10,  # 40 different queries in turn
+    ("story", "redis"): 0.60,
+    ("story_mix", "redis"): 0.15,
+    ("search_mix", "redis"): 0.10,
+}
+SEARCH_MIX = 40
 MAX_QUERIES = 6
 MAX_WORKER_MIB = 80
 CONNECTIONS = 16
@@ -72,6 +90,8 @@ def choose_pages() -> dict[str, list[str]]:
     from django.db.models import Count
 
     from articles.models import Article, Section
+    from articles.querysets import newest_first, public_tags
+    from editors.models import Editor
 
     section = Section.objects.filter(is_active=True).annotate(n=Count("articles")).order_by("-n").first()
     published = Article.objects.published()
@@ -79,16 +99,23 @@ def choose_pages() -> dict[str, list[str]]:
         published.filter(section=section, lead_image__isnull=False)
         .annotate(n_credits=Count("credits", distinct=True), n_tags=Count("tags", distinct=True))
         .filter(n_credits__gte=2, n_tags__gte=1)
-        .order_by("-publish_at")
+        .order_by(*newest_first())
         .first()
-    ) or published.order_by("-publish_at").first()
+    ) or published.order_by(*newest_first()).first()
     mix = list(published.order_by("?").values_list("pk", "slug")[:500])
+    tag = public_tags().annotate(n=Count("articles")).order_by("-n").first()
+    author = Editor.objects.filter(is_active=True).annotate(n=Count("credits")).order_by("-n").first()
+    from bench.search import queries
+
     return {
         "home": ["/"],
         "section": [f"/{section.slug}/"] if section else [],
+        "tag": [tag.get_absolute_url()] if tag else [],
+        "author": [author.get_absolute_url()] if author else [],
         "story": [story.get_absolute_url()] if story else [],
-        "story_mix": [f"/story/{pk}/{slug}/" for pk, slug in mix],
+        "story_mix": [f"/story/{pk}/{slug or '-'}/" for pk, slug in mix],
         "search": ["/search/?q=government+budget"],
+        "search_mix": [f"/search/?{urlencode({'q': q})}" for q in queries(SEARCH_MIX)],
         "feed": ["/feeds/latest/"],
     }
 
@@ -315,8 +342,49 @@ def python_load(base: str, paths: list[str], seconds: int) -> dict:
 # --- The run -------------------------------------------------------------------------------------
 
 
+class Redis:
+    """A redis-server of the bench's own (no persistence), on a free port, for the ``redis`` mode."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
 def run_mode(mode: str, pages: dict[str, list[str]], seconds: int, load) -> None:
     label, settings = MODES[mode]
+    redis = None
+    if mode == "redis":
+        if not shutil.which("redis-server"):
+            missing(f"page.mode.{label}", "no redis-server (apt-get install redis-server)")
+            return
+        redis = Redis()
+        settings = {k: v.format(port=redis.port) for k, v in settings.items()}
     comment(f"{label}: {' '.join(f'{k}={v}' for k, v in settings.items())}, load {os.getloadavg()[0]:.2f}")
     server = Gunicorn(settings)
     try:
@@ -367,6 +435,8 @@ def run_mode(mode: str, pages: dict[str, list[str]], seconds: int, load) -> None
             missing(f"memory.worker_peak_rss.{label}", "no /proc worker entries")
     finally:
         server.stop()
+        if redis is not None:
+            redis.stop()
 
 
 def main() -> None:
@@ -381,7 +451,7 @@ def main() -> None:
         f"static in {BENCH_VAR / 'static'}"
     )
     pages = check_pages(choose_pages())
-    for name in ("home", "section", "story", "story_mix", "search", "feed"):
+    for name in ("home", "section", "tag", "author", "story", "story_mix", "search", "search_mix", "feed"):
         if name not in pages:
             missing(f"page.{name}", "not served (see the queries line)")
     if shutil.which("wrk"):
@@ -389,7 +459,9 @@ def main() -> None:
     else:
         comment("wrk not found (apt-get install wrk): using the Python load generator, figures are lower")
         load = python_load
-    modes = [m.strip() for m in os.environ.get("BENCH_PAGE_MODES", "on,off,all_off").split(",") if m.strip()]
+    modes = [
+        m.strip() for m in os.environ.get("BENCH_PAGE_MODES", "redis,on,off,all_off").split(",") if m.strip()
+    ]
     only = {m.strip() for m in os.environ.get("BENCH_PAGES", "").split(",") if m.strip()}
     if only:
         pages = {name: paths for name, paths in pages.items() if name in only}

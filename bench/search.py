@@ -52,6 +52,8 @@ def search_function():
     from django.contrib.postgres.search import SearchQuery, SearchRank
     from django.db.models import F
 
+    from articles.querysets import newest_first
+
     def fallback(q):
         query = SearchQuery(q, search_type="websearch", config="simple")
         return (
@@ -59,7 +61,7 @@ def search_function():
             .for_listing()
             .filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-publish_at")
+            .order_by("-rank", *newest_first())
         )
 
     return "search_vector @@ websearch_to_tsquery (fallback: no search() on the queryset)", fallback

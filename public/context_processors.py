@@ -7,13 +7,16 @@ from public.caching import keys
 
 def nav_sections():
     """The active sections, from the cache (purged with the pages when a section changes)."""
-    from public.caching import generation
+    from public.caching import generation, purging
 
     key = keys.nav_sections_key(generation())
-    sections = cache.get(key)
+    sections = purging.local_get(key)
     if sections is None:
-        sections = list(Section.objects.filter(is_active=True).only("name", "slug", "position"))
-        cache.set(key, sections, 3600)
+        sections = cache.get(key)
+        if sections is None:
+            sections = list(Section.objects.filter(is_active=True).only("name", "slug", "position"))
+            cache.set(key, sections, 3600)
+        purging.local_set(key, sections)
     return sections
 
 
@@ -23,10 +26,10 @@ def nav_items_html(current_pk=None) -> str:
     from django.utils.html import format_html_join
     from django.utils.safestring import mark_safe
 
-    from public.caching import generation
+    from public.caching import generation, purging
 
     key = keys.nav_items_key(generation(), current_pk)
-    html = cache.get(key)
+    html = purging.local_get(key) or cache.get(key)
     if html is None:
         html = format_html_join(
             "",
@@ -41,6 +44,7 @@ def nav_items_html(current_pk=None) -> str:
             ),
         )
         cache.set(key, str(html), 3600)
+    purging.local_set(key, html)
     return html
 
 

@@ -61,6 +61,9 @@ def json_ld(data) -> str:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
 
 
+LOGO = "img/logo.png"  # the publisher's logo in the JSON-LD
+
+
 def image_sources(article) -> dict | None:
     """The lead image as ``{"src", "width", "height", "alt", "webp", "jpeg"}``; srcset strings from the
     ImageRendition rows annotated by ``with_renditions()``, the original file when there are none."""
@@ -155,7 +158,7 @@ def news_article(article) -> dict:
             "url": settings.SITE_URL + "/",
             "logo": {
                 "@type": "ImageObject",
-                "url": absolute(static("img/logo.png")),
+                "url": absolute(static(LOGO)),
                 "width": 600,
                 "height": 60,
             },

@@ -4,6 +4,7 @@ page cache, validators and Cache-Control (articles/cache.py)."""
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from articles import querysets
 from articles.languages import LANGUAGE_CHOICES
 from articles.models import Article, Correction, Status
 from editors.models import Editor
-from public.caching import fragments, public_page, set_last_modified
+from public.caching import fragments, public_page, set_last_modified, stored
 from public.context_processors import nav_sections
 from public.seo import absolute
 
@@ -37,7 +38,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         # Only the ids: the listing's annotations (image renditions) would be computed for every row.
-        return self.object_list.values("pk")[:LISTING_COUNT_CAP].count()
+        # No order: a count needs none, and without one PostgreSQL stops at the cap from any index
+        # (a tag's links, a section's stories) instead of sorting the matches first.
+        return self.object_list.order_by().values("pk")[:LISTING_COUNT_CAP].count()
 
 
 class _PageMoved(Exception):
@@ -77,15 +80,30 @@ def _newest(stories):
     return max((s.modified_at for s in stories if s.modified_at), default=None)
 
 
+# What a listing reads of each story: its teaser comes from its stored rendering (``stored.py``).
+LISTED = ("id", "slug", "modified_at", "section_id", "lead_image_id", "language")
+
+
+def _listed(queryset):
+    return stored.with_stored_teasers(queryset.only(*LISTED).order_by(*querysets.newest_first()))
+
+
 @public_page(params=())
 def home(request):
-    latest = list(Article.objects.published().for_listing().with_renditions()[: LATEST_COUNT + 1])
+    latest = list(_listed(Article.objects.published())[: LATEST_COUNT + 1])
+    shown = [s.pk for s in latest]
+    block_stories = list(
+        _listed(Article.objects.published().exclude(pk__in=shown).section_blocks(teasers=False))
+    )
+    # One query renders every teaser that has no current stored rendering, for both lists.
+    listed = {s.pk for s in stored.ensure_teasers(latest + block_stories)}
+    latest = [s for s in latest if s.pk in listed]
     lead = next((s for s in latest[:5] if s.lead_image_id), latest[0] if latest else None)
     others = [s for s in latest if s is not lead][:LATEST_COUNT]
-    shown = [s.pk for s in latest]
     blocks: dict[int, list] = {}
-    for story in Article.objects.published().exclude(pk__in=shown).section_blocks():
-        blocks.setdefault(story.section_id, []).append(story)
+    for story in block_stories:
+        if story.pk in listed:
+            blocks.setdefault(story.section_id, []).append(story)
     section_blocks = [(s, blocks[s.pk]) for s in nav_sections() if s.pk in blocks]
     response = render(
         request, "articles/home.html", {"lead": lead, "latest": others, "section_blocks": section_blocks}
@@ -113,7 +131,8 @@ def story(request, pk, slug=None):
 
 
 def _listing(request, queryset, context):
-    page = _page(request, queryset.for_listing().with_renditions())
+    page = _page(request, _listed(queryset))
+    page.object_list = stored.ensure_teasers(page.object_list)
     response = render(request, "articles/listing.html", {"page": page, **context})
     set_last_modified(response, _newest(page))
     return response
@@ -177,6 +196,21 @@ def corrections(request):
     return render(request, "articles/corrections.html", {"page": page})
 
 
+def _search_page(request, text, language, section_slug):
+    queryset = Article.objects.published()
+    if section_slug:
+        queryset = queryset.filter(section__slug=section_slug)
+    results = queryset.for_teasers().search(text, language=language or None)
+    page = _page(request, stored.with_stored_teasers(results))
+    page.object_list = stored.ensure_teasers(page.object_list)
+    return page
+
+
+def search_cache_seconds() -> int:
+    """How long a page of search results stays in the page cache (a purge ends it at once)."""
+    return getattr(settings, "SEARCH_CACHE_SECONDS", 60)
+
+
 @public_page(params=SEARCH_PARAMS)
 @_redirect_moved_pages
 def search(request):
@@ -193,19 +227,17 @@ def search(request):
         return render(request, "articles/search.html", context, status=400)
     if language and language not in languages:
         language = context["language"] = ""
-    page = None
-    if text:
-        queryset = Article.objects.published()
-        if section_slug:
-            queryset = queryset.filter(section__slug=section_slug)
-        page = _page(request, queryset.for_listing().search(text, language=language or None))
+    page = _search_page(request, text, language, section_slug) if text else None
     context["page"] = page
     # Search gives the best SEARCH_WINDOW stories, not every match: say so rather than "100 results".
     context["capped"] = page is not None and page.paginator.count >= querysets.SEARCH_WINDOW
     response = render(request, "articles/search.html", context)
-    # Any q (even an empty one) is a page of its own: storing them would let random queries fill the
-    # page cache and push out the front and the stories. Validators and Cache-Control still apply.
-    response.no_page_cache = "q" in params
+    # Any q is a page of its own: kept for SEARCH_CACHE_SECONDS only (the popular searches, asked again
+    # and again, are then served like any stored page; a purge, at every publication or kill, ends them
+    # at once), so that random queries cannot hold the cache for long. Validators and Cache-Control
+    # apply as to every page.
+    if "q" in params:
+        response.page_cache_seconds = search_cache_seconds()
     return response
 
 

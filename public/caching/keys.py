@@ -59,12 +59,6 @@ def page_key(path: str, params: dict[str, str], generation: int) -> str:
     return f"{PREFIX}:page:{generation}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
-def story_entry_key(pk: int, templates: tuple[str, ...]) -> str:
-    """Story ``pk``'s fragments (``fragments.story_page``): its id, the templates' digest and the active
-    (the site's) language. The story's own language needs no place in it (it is part of the story)."""
-    return f"{PREFIX}:story:{pk}:{templates_digest(templates)}:{language_key()}"
-
-
 def include_key(template: str, *parts) -> str:
     """A cached include (``news._cached_include``): what it depends on (``parts``), the template's
     digest and the language."""

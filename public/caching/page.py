@@ -175,7 +175,9 @@ def public_page(view=None, *, params=KEY_PARAMS):
         entry = cache.get(key) if key else None
         stale = None
         now = time.time()
-        if entry is not None and (database_down or now - entry.get("stored", now) > page_cache_seconds()):
+        if entry is not None and (
+            database_down or now - entry.get("stored", now) > entry.get("fresh", page_cache_seconds())
+        ):
             stale, entry = entry, None  # older than PAGE_CACHE_SECONDS: kept only for stale-if-error
         if entry is not None:
             response = _from_entry(entry)
@@ -195,11 +197,17 @@ def public_page(view=None, *, params=KEY_PARAMS):
                 return _stale_response(stale)
             if response.status_code == 200 and not response.streaming:
                 response["ETag"] = _etag(response.content)
-                if key and not getattr(response, "no_page_cache", False):
+                # A view may store its answer for less than PAGE_CACHE_SECONDS (search: a few
+                # seconds), or not at all (``no_page_cache``).
+                seconds = min(
+                    getattr(response, "page_cache_seconds", page_cache_seconds()), page_cache_seconds()
+                )
+                if key and seconds > 0 and not getattr(response, "no_page_cache", False):
                     headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
                     entry = {"content": response.content, "headers": headers, "etag": response["ETag"]}
                     entry["stored"] = time.time()
-                    cache.set(key, entry, page_cache_seconds() + _stale_if_error_seconds())
+                    entry["fresh"] = seconds  # then kept as a stale copy for a database outage
+                    cache.set(key, entry, seconds + _stale_if_error_seconds())
             response["X-Page-Cache"] = "miss"
         patch_vary_headers(response, ["Cookie"])
         _public_headers(response)

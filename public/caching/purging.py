@@ -42,6 +42,25 @@ def generation() -> int:
 def forget_generation() -> None:
     """Make this process read the generation again on its next request (tests, after a purge)."""
     _seen.update(value=None, at=0.0)
+    _local.clear()
+
+
+# What every page shows and changes only with a purge (the navigation, the header and footer), kept in
+# this process under keys that carry the generation (``keys``): a page needs no cache round trip, or
+# no query and template when there is no cache at all. A purge anywhere makes them unreachable here
+# within ``PAGE_CACHE_GENERATION_TTL``, as it does the shared cache's entries.
+_local: dict = {}
+LOCAL_MAX = 200
+
+
+def local_get(key):
+    return _local.get(key)
+
+
+def local_set(key, value) -> None:
+    if len(_local) >= LOCAL_MAX:
+        _local.clear()
+    _local[key] = value
 
 
 def purge(reason: str = "") -> None:

@@ -2,19 +2,48 @@
 ``publish_due``), one purge for a whole import batch (``stories_committed``), and a section, tag,
 author profile or source saved or deleted. Connected by ``PublicConfig.ready()``."""
 
+import logging
+
 from django.db import transaction
 
 from public.caching.purging import purge
 
+log = logging.getLogger(__name__)
+
+# An import batch of at most this many stories is rendered at once; a bigger one is left to its first
+# readers (the story page renders and stores what it lacks) and to ``manage.py render_pages``, so that
+# an import of thousands does not wait for their templates.
+RENDER_BATCH_MAX = 50
+
+
+def render_written(pks) -> None:
+    """Store the renderings of the stories just written (``stored.py``); drop those no longer live.
+    Never fails the write that announced them: a story without a current rendering is rendered by its
+    first reader."""
+    from public.caching import stored
+
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return
+    try:
+        stored.render_stories(pks)
+        stored.forget(pks)
+    except Exception:  # noqa: BLE001 - the write has committed; its readers render what is missing
+        log.exception("rendering stories %s failed; their readers will render them", pks[:10])
+
 
 def on_article_signal(sender, article=None, **kwargs):
     purge(f"story {getattr(article, 'pk', '?')} published or changed")
+    render_written([getattr(article, "pk", None)])
 
 
 def on_stories_committed(sender, changes=(), **kwargs):
     """An import batch: one purge for all the stories it published or changed."""
     more = f" and {len(changes) - 1} more" if len(changes) > 1 else ""
     purge(f"story {getattr(changes[0][1], 'pk', '?')}{more} published or changed")
+    pks = list(dict.fromkeys(getattr(article, "pk", None) for _, article in changes))
+    if len(pks) <= RENDER_BATCH_MAX:
+        render_written(pks)
 
 
 def _visible_when_created(instance) -> bool:

@@ -52,10 +52,13 @@ def _cached_include(context, name: str, key: str):
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
 
-    html = cache.get(key)
+    from public.caching import purging
+
+    html = purging.local_get(key) or cache.get(key)
     if html is None:
         html = context.template.engine.get_template(name).render(context)
         cache.set(key, str(html), 3600)
+    purging.local_set(key, str(html))
     return mark_safe(html)  # noqa: S308 - a rendered template
 
 
@@ -137,6 +140,43 @@ def language_label(language):
 
 
 # --- Public site (issue 5) -----------------------------------------------------------------------
+
+
+@register.simple_tag
+def teaser(story, level=3, compact=False, is_lead=False, hide_section=False, snippet=False):
+    """A story's teaser, put together from its parts (``stored.teaser_parts``: stored with the story,
+    set on listings by ``stored.ensure_teasers``; rendered now for a story that has none): the lead
+    variant, the compact one (no picture, no standfirst), the headline's level, the section label.
+    ``snippet``: the search snippet (``story.snippet``) under the headline."""
+    from django.utils.safestring import mark_safe
+
+    from public.caching import stored
+
+    parts = story if isinstance(story, dict) else getattr(story, "teaser_parts", None)
+    if parts is None:
+        parts = stored.teaser_parts(story)
+    classes = "teaser" + (" teaser--lead" if is_lead else "") + (" teaser--compact" if compact else "")
+    picture = "" if compact else parts["picture_lead"] if is_lead else parts["picture"]
+    url = parts["url"]
+    out = [f'<article class="{classes}" lang="{parts["language"]}" dir="{parts["direction"]}">\n  ']
+    if picture:
+        out.append(f'<a class="teaser__image" href="{url}" tabindex="-1" aria-hidden="true">{picture}</a>')
+    out.append('\n  <div class="teaser__text">\n    ')
+    if parts["kicker"]:
+        out.append(f'<p class="kicker">{parts["kicker"]}</p>')
+    out.append(
+        f'\n    <h{level} class="teaser__headline"><a href="{url}">{parts["headline"]}</a></h{level}>\n    '
+    )
+    if parts["standfirst"] and not compact:
+        out.append(f'<p class="teaser__standfirst">{parts["standfirst"]}</p>')
+    out.append("\n    ")
+    if snippet:
+        out.append(f'<p class="snippet">{highlighted(getattr(story, "snippet", ""))}</p>')
+    out.append('\n    <p class="meta">')
+    if parts["section"] and not hide_section:
+        out.append(f'<bdi class="section-label">{parts["section"]}</bdi> · ')
+    out.append(f"{parts['time']}</p>\n  </div>\n</article>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every part was escaped or rendered when stored
 
 
 @register.simple_tag

@@ -1,6 +1,6 @@
-"""The story page's cached fragments (articles/fragments.py), with the page cache off: what a request
-costs when the fragments are current, and that every change a reader must see reaches the page at
-once, while a story that may not be shown never comes from a fragment."""
+"""The story page's stored renderings (public/caching/stored.py, articles.RenderedPage), with the page
+cache off: what a request costs when they are current, that every change a reader must see reaches the
+page at once (with or without a signal), and that a story that may not be shown never comes from one."""
 
 from datetime import timedelta
 
@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles import images, services
-from articles.models import Article
-from public.caching import fragments
+from articles.models import Article, RenderedPage
+from public.caching import stored
 from tests.factories import ArticleFactory, CreditFactory, EditorFactory, TagFactory
 from tests.public.public_helpers import image_with_renditions
 
@@ -42,13 +42,16 @@ def html(client, article):
 
 
 def cached_entry(article):
-    return cache.get(fragments.entry_key(article.pk))
+    return RenderedPage.objects.filter(article_id=article.pk).first()
 
 
-def test_a_current_fragment_costs_one_query_and_gives_the_same_page(client, story, django_assert_num_queries):
+def test_a_current_rendering_costs_one_query_and_gives_the_same_page(
+    client, story, django_assert_num_queries
+):
     first = html(client, story)
     assert cached_entry(story) is not None
-    with django_assert_num_queries(1):  # published() for this story; nothing else
+    cache.clear()  # nothing from the cache framework: the stored rendering alone
+    with django_assert_num_queries(1):  # published() for this story and its stored parts; nothing else
         second = html(client, story)
     assert second == first
     assert "Dam repairs finished" in second and "Shilan Aziz" in second and ">Water</a>" in second
@@ -88,28 +91,57 @@ def test_an_image_caption_or_credit_edit_appears_at_once(client, story, django_c
     assert "Workers on the dam wall at dawn" in page and "New Agency" in page
 
 
-def test_an_image_edit_without_a_purge_still_changes_the_key(client, story):
-    """Even a caption saved outside the services (no signal, no purge) reaches the page once the
-    generation moves on for any other reason, and never shows a stale caption after a purge."""
+def test_an_image_edit_without_a_signal_appears_at_once(client, story):
+    """A caption saved outside the services (no signal, no purge, no re-render) reaches the page: the
+    stored rendering's fingerprint covers the image row."""
     html(client, story)
     type(story.lead_image).objects.filter(pk=story.lead_image_id).update(caption="Quietly changed caption")
-    from public.caching import purge
-
-    purge("another story")
     assert "Quietly changed caption" in html(client, story)
 
 
-def test_a_renamed_tag_or_author_appears_after_its_purge(client, story, django_capture_on_commit_callbacks):
+def test_a_renamed_tag_section_or_author_appears_at_once(client, story):
+    """Saved without any purge running (on_commit callbacks not run): the fingerprint sees the rows."""
     html(client, story)
     tag = story.tags.get()
     tag.name = "Water supply"
+    tag.save()
     editor = story.credits.get().editor
     editor.display_name = "Shilan A. Aziz"
-    with django_capture_on_commit_callbacks(execute=True):
-        tag.save()
-        editor.save()
+    editor.save()
+    story.section.name = "World news"
+    story.section.save()
     page = html(client, story)
-    assert ">Water supply</a>" in page and "Shilan A. Aziz" in page
+    assert ">Water supply</a>" in page and "Shilan A. Aziz" in page and ">World news</a>" in page
+
+
+def test_a_write_renders_the_story_for_its_first_reader(
+    client, story, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """The receivers render and store a story when the services announce it: its first reader then
+    costs the lookup alone (plus, right after the write's purge, the generation and the navigation),
+    in any process, with nothing in any cache."""
+    assert cached_entry(story) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_article(story, headline="Dam repairs finished early")
+    rendered = cached_entry(story)
+    assert "Dam repairs finished early" in rendered.page["top"]
+    cache.clear()
+    with django_assert_max_num_queries(3):
+        page = html(client, story)
+    assert "Dam repairs finished early" in page
+    assert cached_entry(story).rendered_at == rendered.rendered_at  # read, not rendered again
+
+
+def test_a_rendering_from_other_templates_or_settings_is_not_used(client, story, settings):
+    html(client, story)
+    RenderedPage.objects.filter(article_id=story.pk).update(
+        page={"head": "", "top": "FORGED", "bottom": "", "title": "", "latest_correction": None}
+    )
+    assert "FORGED" in html(client, story)  # same fingerprint: the stored parts are what is shown
+    settings.SITE_NAME = "Another Name"  # a setting the parts print: another render key
+    page = html(client, story)
+    assert "FORGED" not in page and "Dam repairs finished" in page
+    assert "FORGED" not in cached_entry(story).page["top"]  # rendered again and stored
 
 
 def test_related_stories_follow_other_stories(client, story, section, django_capture_on_commit_callbacks):
@@ -117,10 +149,12 @@ def test_related_stories_follow_other_stories(client, story, section, django_cap
     assert "Second dam story" in html(client, story)
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(other, "kill", reason="Legal")
+    kept = cached_entry(story).rendered_at
     page = html(client, story)
     assert "Second dam story" not in page
-    # ... and the story's own fragment was kept: only "around" was rebuilt
+    # ... and the story's own stored rendering was kept: only "around" was put together again
     assert "Dam repairs finished" in page
+    assert cached_entry(story).rendered_at == kept
 
 
 def test_a_new_translation_appears_after_its_publication(client, story, django_capture_on_commit_callbacks):
@@ -144,9 +178,9 @@ def test_a_new_translation_appears_after_its_publication(client, story, django_c
         ({"expire_at": "past"}, 404),
     ],
 )
-def test_a_story_that_may_not_be_shown_never_comes_from_its_fragment(client, story, change, status):
-    """Changed behind every cache's back (no new version, no signal, no purge): the fragment is still
-    in the cache, and still the page answers 404/410 without the headline."""
+def test_a_story_that_may_not_be_shown_never_comes_from_its_rendering(client, story, change, status):
+    """Changed behind every cache's back (no new version, no signal, no purge): the rendering is still
+    stored, and still the page answers 404/410 without the headline."""
     html(client, story)
     assert cached_entry(story) is not None
     now = timezone.now()
@@ -167,17 +201,17 @@ def test_a_wrong_slug_still_redirects(client, story):
 def test_query_counts(client, story, django_assert_max_num_queries, django_assert_num_queries):
     from public.caching import forget_generation, purge
 
-    with django_assert_max_num_queries(6):  # nothing cached: the worst case (the budget)
+    with django_assert_max_num_queries(6):  # nothing cached or stored: the worst case (the budget)
         forget_generation()
         html(client, story)
     purge("elsewhere")
-    with django_assert_max_num_queries(5):  # generation moved on: lookup, translations, related (+ gen, nav)
+    with django_assert_max_num_queries(3):  # generation moved on: its re-read, the navigation, the lookup
         html(client, story)
     with django_assert_num_queries(1):
         html(client, story)
 
 
-def test_previews_never_read_or_write_the_fragment_cache(client, story, editor_user):
+def test_previews_never_read_or_write_the_stored_renderings(client, story, editor_user):
     from public.preview import share_url
 
     services.update_article(story, headline="Preview only headline")
@@ -190,12 +224,8 @@ def test_previews_never_read_or_write_the_fragment_cache(client, story, editor_u
 def test_the_lookup_query_is_published_itself(story):
     """The per-request query is compiled once from ``published()``; it must agree with the ORM."""
     now = timezone.now()
-    for with_depends in (False, True):
-        row = fragments.fetch(story.pk, with_depends=with_depends, now=now)
-        assert row is not None and row[0] == story.pk
-        assert (
-            fragments.fetch(story.pk, with_depends=with_depends, now=story.publish_at - timedelta(seconds=1))
-            is None
-        )
+    row = stored.fetch(story.pk, now=now)
+    assert row is not None and row[0] == story.pk
+    assert stored.fetch(story.pk, now=story.publish_at - timedelta(seconds=1)) is None
     draft = ArticleFactory()
-    assert fragments.fetch(draft.pk, with_depends=False) is None
+    assert stored.fetch(draft.pk) is None
