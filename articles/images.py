@@ -49,11 +49,11 @@ class TooLargeToDecode(ValueError):
 
 
 def _max_pixels() -> int:
-    return getattr(settings, "IMAGE_MAX_PIXELS", 50_000_000)
+    return settings.IMAGE_MAX_PIXELS
 
 
 def _max_decoded_pixels() -> int:
-    return getattr(settings, "IMAGE_MAX_DECODE_PIXELS", 25_000_000)
+    return settings.IMAGE_MAX_DECODE_PIXELS
 
 
 def _open(data, *, draft: int | None = None):
@@ -100,7 +100,7 @@ def _draft_box(image: PILImage.Image, width: int) -> tuple[int, int]:
 
 def validate_upload(upload) -> tuple[int, int, str]:
     """Check an uploaded file; returns (width, height, format). Raises ImageRejected."""
-    limit = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    limit = settings.IMAGE_MAX_UPLOAD_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise ImageRejected(
@@ -194,7 +194,7 @@ def _save_rendition(rendition: ImageRendition, data: bytes, ext: str) -> None:
 def make_renditions(image: Image) -> list[ImageRendition]:
     """(Re)make the renditions of a stored Image."""
     image.renditions.all().delete()
-    configured = getattr(settings, "IMAGE_RENDITION_WIDTHS", [480, 960, 1600])
+    configured = settings.IMAGE_RENDITION_WIDTHS
     source, full_width, full_height = _rendition_source(image, max(configured))
     widths = sorted({w for w in configured if w < full_width} | {min(full_width, max(configured))})
     made = []

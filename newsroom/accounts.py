@@ -108,7 +108,7 @@ def client_ip(request) -> str:
     """The address a sign-in is counted by: the connection's, or the one the trusted proxies in front
     (``TRUSTED_PROXY_COUNT``) put in X-Forwarded-For. Anything a client could forge beyond them is ignored."""
     remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a value, not a bind address
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= count:

@@ -78,7 +78,7 @@ def _redis_options() -> dict:
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    timeout = getattr(settings, "CACHE_SOCKET_TIMEOUT", 0.25)
+    timeout = settings.CACHE_SOCKET_TIMEOUT
     return {
         "socket_connect_timeout": timeout,
         "socket_timeout": timeout,
@@ -105,7 +105,7 @@ class ResilientRedisCache(RedisCache):
         try:
             result = operation(*args, **kwargs)
         except RedisError as exc:
-            self._breaker.failed(self._location, exc, getattr(settings, "CACHE_RETRY_SECONDS", 5.0))
+            self._breaker.failed(self._location, exc, settings.CACHE_RETRY_SECONDS)
             return miss
         self._breaker.succeeded(self._location)
         return result

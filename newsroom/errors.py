@@ -46,7 +46,7 @@ def database_down(exc: BaseException | None) -> bool:
 
 
 def retry_after() -> int:
-    return getattr(settings, "SERVICE_UNAVAILABLE_RETRY_AFTER", 30)
+    return settings.SERVICE_UNAVAILABLE_RETRY_AFTER
 
 
 def service_unavailable(request=None) -> HttpResponse:

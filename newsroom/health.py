@@ -94,7 +94,7 @@ def _scheduler() -> dict:
     if mark is None:
         return {"lag_seconds": None}  # publish_due never ran here
     lag = (timezone.now() - mark).total_seconds()
-    limit = getattr(settings, "READYZ_MAX_SCHEDULER_LAG", 0)
+    limit = settings.READYZ_MAX_SCHEDULER_LAG
     return {"ok": not limit or lag <= limit, "lag_seconds": round(lag, 1)}
 
 
@@ -106,7 +106,7 @@ def readyz(request) -> HttpResponse:
     checks = {"database": _timed(_database), "cache": _timed(_cache), "storage": _timed(_storage)}
     if checks["database"]["ok"]:
         checks["scheduler"] = _timed(_scheduler)
-    required = getattr(settings, "READYZ_REQUIRED", ["database", "cache", "storage"])
+    required = settings.READYZ_REQUIRED
     ready = all(checks[name]["ok"] for name in required if name in checks)
     if "scheduler" in checks:  # its check fails only when READYZ_MAX_SCHEDULER_LAG is set
         ready = ready and checks["scheduler"]["ok"]

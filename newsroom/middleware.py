@@ -16,7 +16,7 @@ def desk_language(get_response):
     def middleware(request):
         if not request.path_info.startswith(DESK_PREFIX):
             return get_response(request)
-        with translation.override(getattr(settings, "DESK_LANGUAGE_CODE", "en")):
+        with translation.override(settings.DESK_LANGUAGE_CODE):
             return get_response(request)
 
     return middleware

@@ -118,7 +118,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # worker reaches the others within this time, whatever the cache backend.
 PAGE_CACHE_GENERATION_TTL = env.float("PAGE_CACHE_GENERATION_TTL", default=1.0)
 # A story page's rendered parts (articles/fragments.py), kept while the story's version is unchanged.
-STORY_FRAGMENT_SECONDS = env.int("STORY_FRAGMENT_SECONDS", default=3600)
+# A page of search results stays in the page cache this long (at most PAGE_CACHE_SECONDS; 0: never).
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 PUBLIC_STALE_WHILE_REVALIDATE = env.int("PUBLIC_STALE_WHILE_REVALIDATE", default=300)
 
@@ -172,6 +173,8 @@ LANGUAGES = [("en", "English"), ("ckb", "Kurdish (Sorani)"), ("ar", "Arabic")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The desk (/admin/) is in this language whatever the site's (newsroom/middleware.py).
 DESK_LANGUAGE_CODE = env("DESK_LANGUAGE_CODE", default="en")
+# publish_due's first run (no watermark yet) looks back this far for stories that went live.
+PUBLISH_DUE_FIRST_LOOKBACK_MINUTES = env.int("PUBLISH_DUE_FIRST_LOOKBACK_MINUTES", default=60)
 TIME_ZONE = env("TIME_ZONE", default="Asia/Baghdad")  # Erbil, Baghdad: UTC+3, no daylight saving
 USE_I18N = True
 USE_TZ = True

@@ -52,7 +52,7 @@ RANGE_BLOCK = 64 * 1024
 
 
 def cache_seconds() -> int:
-    return getattr(settings, "MEDIA_CACHE_SECONDS", 86400)
+    return settings.MEDIA_CACHE_SECONDS
 
 
 def serve(request, name: str):

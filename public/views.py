@@ -208,7 +208,7 @@ def _search_page(request, text, language, section_slug):
 
 def search_cache_seconds() -> int:
     """How long a page of search results stays in the page cache (a purge ends it at once)."""
-    return getattr(settings, "SEARCH_CACHE_SECONDS", 60)
+    return settings.SEARCH_CACHE_SECONDS
 
 
 @public_page(params=SEARCH_PARAMS)

@@ -47,7 +47,7 @@ def lock_for_update(article: Article, expected_version: int | None) -> Article:
 
 
 def lock_timeout() -> timedelta:
-    return timedelta(seconds=getattr(settings, "ARTICLE_LOCK_TIMEOUT", 15 * 60))
+    return timedelta(seconds=settings.ARTICLE_LOCK_TIMEOUT)
 
 
 def lock_holder(article: Article, now=None):

@@ -37,7 +37,7 @@ def publish_due(now=None) -> DueResult:
     watermark (a row in the database, locked while the run lasts) to now. A story published at once
     by an editor is skipped: its publish transition already did this."""
     now = now or timezone.now()
-    lookback = timedelta(minutes=getattr(settings, "PUBLISH_DUE_FIRST_LOOKBACK_MINUTES", 60))
+    lookback = timedelta(minutes=settings.PUBLISH_DUE_FIRST_LOOKBACK_MINUTES)
     SchedulerMark.objects.get_or_create(name=PUBLISH_DUE_MARK, defaults={"value": now - lookback})
     mark = SchedulerMark.objects.select_for_update().get(name=PUBLISH_DUE_MARK)
     result = DueResult(since=mark.value, until=now)

@@ -38,7 +38,7 @@ def catalogues_digest() -> str:
     from pathlib import Path
 
     digest = hashlib.blake2b(digest_size=6)
-    for folder in getattr(settings, "LOCALE_PATHS", ()):
+    for folder in settings.LOCALE_PATHS:
         for path in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

@@ -49,19 +49,19 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def page_cache_seconds() -> int:
-    return getattr(settings, "PAGE_CACHE_SECONDS", 300)
+    return settings.PAGE_CACHE_SECONDS
 
 
 def _stale_if_error_seconds() -> int:
-    return getattr(settings, "PAGE_STALE_IF_ERROR_SECONDS", 3600)
+    return settings.PAGE_STALE_IF_ERROR_SECONDS
 
 
 def _max_age() -> int:
-    return getattr(settings, "PUBLIC_MAX_AGE", 60)
+    return settings.PUBLIC_MAX_AGE
 
 
 def _stale_while_revalidate() -> int:
-    return getattr(settings, "PUBLIC_STALE_WHILE_REVALIDATE", 300)
+    return settings.PUBLIC_STALE_WHILE_REVALIDATE
 
 
 def normalised_params(query, names=KEY_PARAMS) -> dict[str, str]:

@@ -14,7 +14,7 @@ GENERATION_MARK = "page-cache-generation"
 
 
 def _generation_ttl() -> float:
-    return getattr(settings, "PAGE_CACHE_GENERATION_TTL", 1.0)
+    return settings.PAGE_CACHE_GENERATION_TTL
 
 
 # This process's last look at the generation: (value, time.monotonic() when read).

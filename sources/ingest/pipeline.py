@@ -138,7 +138,7 @@ class Batcher:
         ninjs (the worker competes with PostgreSQL for the cores, and the stories cross a pipe);
         the writer thread already overlaps this process's parsing with PostgreSQL's work. For a
         machine with cores to spare."""
-        workers = getattr(settings, "WIRE_IMPORT_PARSE_WORKERS", 0)
+        workers = settings.WIRE_IMPORT_PARSE_WORKERS
         if self.pool is None and workers > 0:
             # fork: the parsers need nothing but their code; the child never touches the database.
             self.pool = ProcessPoolExecutor(
@@ -152,7 +152,7 @@ class Batcher:
         here, in that transaction. Off with ``WIRE_IMPORT_WRITE_THREAD = False``."""
         if (
             self.writer is None
-            and getattr(settings, "WIRE_IMPORT_WRITE_THREAD", True)
+            and settings.WIRE_IMPORT_WRITE_THREAD
             and not transaction.get_connection().in_atomic_block
         ):
             self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-write")
