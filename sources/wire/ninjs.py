@@ -216,10 +216,10 @@ def _credits(data: dict) -> list[ParsedCredit]:
             credits.append(ParsedCredit(name=name, role=role))
     if not credits:
         for index, person in enumerate(_objects(data, "people")):
-            role = PEOPLE_CREDIT_RELS.get(_value(person, "people", index, "rel").strip().lower())
+            credit_role = PEOPLE_CREDIT_RELS.get(_value(person, "people", index, "rel").strip().lower())
             name = plain_text(_value(person, "people", index, "name"))
-            if role and name:
-                credits.append(ParsedCredit(name=name, role=role))
+            if credit_role and name:
+                credits.append(ParsedCredit(name=name, role=credit_role))
     if not any(c.role == "writer" for c in credits):
         by = _str(data, "by") or _str(data, "byline")
         credits[:0] = x.parse_byline(plain_text(by))
