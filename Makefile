@@ -62,7 +62,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-## typecheck: mypy with django-stubs over the domain and ingest packages (not yet clean, not yet in CI)
+## typecheck: mypy with django-stubs over the domain and ingest packages (clean; in CI)
 # The settings are imported but never connect; a placeholder URL keeps the embedded PostgreSQL asleep.
 typecheck: install-test
 	DATABASE_URL=$${DATABASE_URL:-postgres://typecheck@localhost/typecheck} DEBUG=true \

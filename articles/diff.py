@@ -115,8 +115,9 @@ class _Words(HTMLParser):
         if not pieces:
             self.glue = self.glue and not data
             return
-        if self.glue and not data[0].isspace() and self.words and isinstance(self.words[-1], Word):
-            last = self.words.pop()
+        last = self.words[-1] if self.words else None
+        if self.glue and not data[0].isspace() and isinstance(last, Word):
+            self.words.pop()
             first = pieces.pop(0)
             self.words.append(Word(last.text + first, last.block, (*last.parts, (first, marks))))
         self.words += [Word(w, self.block, ((w, marks),)) for w in pieces]
@@ -136,7 +137,7 @@ def body_words(value: str) -> list[Word | str]:
 
 def html_to_words(value: str) -> list[str]:
     """The bare words of an HTML fragment, with a "\\n" word for each paragraph break."""
-    return [w if w == BREAK else w.text for w in body_words(value)]
+    return [w.text if isinstance(w, Word) else w for w in body_words(value)]
 
 
 _PLAIN_TAGS = ("strong", "b", "em", "i", "code", "sub", "sup")

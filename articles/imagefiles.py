@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+from typing import cast
 
 from PIL import Image as PILImage
 from PIL import ImageOps, JpegImagePlugin
@@ -54,7 +55,12 @@ def reencoded(image: PILImage.Image) -> bytes:
     """``image`` (decoded, one frame) turned upright and written without metadata but its profile."""
     fmt = image.format
     quality = (
-        {"qtables": image.quantization, "subsampling": JpegImagePlugin.get_sampling(image)}
+        {
+            # Pillow opens a JPEG as a JpegImageFile (which has the tables); its stubs type
+            # Image.open's result as the base class only.
+            "qtables": cast(JpegImagePlugin.JpegImageFile, image).quantization,
+            "subsampling": JpegImagePlugin.get_sampling(image),
+        }
         if fmt == "JPEG"
         else {}
     )

@@ -133,16 +133,14 @@ def stored_original(upload) -> ContentFile:
     """The file to store for an upload: validated, its metadata gone (EXIF with GPS position and
     camera, XMP, IPTC, comments, bytes after the end of the image; the colour profile stays, the
     EXIF orientation is applied first), under a random name with the detected format's extension."""
-    validate_upload(upload)
+    _, _, fmt = validate_upload(upload)  # the format detected from these bytes
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
-    with PILImage.open(io.BytesIO(data)) as image:
-        fmt = image.format
-        try:
-            clean = imagefiles.without_metadata(data, fmt)
-        except imagefiles.NeedsDecoding:
-            clean = imagefiles.reencoded(_open(io.BytesIO(data)))
+    try:
+        clean = imagefiles.without_metadata(data, fmt)
+    except imagefiles.NeedsDecoding:
+        clean = imagefiles.reencoded(_open(io.BytesIO(data)))
     return ContentFile(clean, name=f"{uuid.uuid4().hex}.{EXTENSIONS[fmt]}")
 
 
@@ -247,7 +245,8 @@ def save_image(image: Image, *, user=None) -> Image:
         _check_change(image, user)
     if not (image.alt_text or "").strip():
         raise ImageRejected("Describe the picture in the alt text: it is required.")
-    if hasattr(image.file, "file") and hasattr(image.file.file, "read") and not image.file._committed:
+    # FieldFile._committed is Django's flag for a file not yet saved to storage; django-stubs omit it.
+    if hasattr(image.file, "file") and hasattr(image.file.file, "read") and not image.file._committed:  # type: ignore[attr-defined]
         image.file = stored_original(image.file.file)
     if user is not None and user.is_authenticated and image.uploaded_by_id is None:
         image.uploaded_by = user

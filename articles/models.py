@@ -366,7 +366,7 @@ class ArticleCredit(models.Model):
 
     @property
     def display_name(self):
-        return self.editor.display_name if self.editor_id else self.name
+        return self.editor.display_name if self.editor_id else self.name  # type: ignore[union-attr]  # editor_id set: editor is too
 
 
 class Revision(models.Model):

@@ -24,7 +24,7 @@ def record_refusal(exc: PermissionDenied, *, article=None, user=None, action="")
     if article is not None and article.pk and not Article.objects.filter(pk=article.pk).exists():
         article = None
     entry = audit(article, "refused", user=user, message=f"{action}: {exc}" if action else str(exc))
-    exc.audit_id = entry.pk
+    exc.audit_id = entry.pk  # type: ignore[attr-defined]  # any PermissionDenied (read back by getattr above)
     return entry
 
 

@@ -53,7 +53,7 @@ def resolve_tags(wanted: list[str]) -> dict[str, Tag]:
     three otherwise, for any number of names (a whole import batch's)."""
     if not wanted:
         return {}
-    found = {
+    found: dict[str, Tag] = {
         t.name.casefold(): t
         for t in Tag.objects.annotate(key=Lower("name")).filter(key__in=list({n.casefold() for n in wanted}))
     }

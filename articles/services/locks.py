@@ -21,7 +21,7 @@ class LockedByOther(Exception):
     """Someone else holds the story's edit lock."""
 
     def __init__(self, article: Article):
-        holder = article.locked_by.get_username() if article.locked_by_id else "someone"
+        holder = article.locked_by.get_username() if article.locked_by is not None else "someone"
         since = timezone.localtime(article.locked_at).strftime("%H:%M") if article.locked_at else "?"
         super().__init__(f"{holder} is editing this story (since {since}). Your changes were not saved.")
         self.article = article
@@ -94,7 +94,7 @@ def force_unlock(article: Article, *, user) -> Article:
     allowed = ArticlePermissions(user, article)
     allowed.require(allowed.can_unlock(), "force-unlock a story", "articles.unlock_article")
     current = Article.objects.select_for_update(of=("self",)).select_related("locked_by").get(pk=article.pk)
-    holder = current.locked_by.get_username() if current.locked_by_id else "nobody"
+    holder = current.locked_by.get_username() if current.locked_by is not None else "nobody"
     Article.objects.filter(pk=current.pk).update(locked_by=None, locked_at=None)
     audit(current, "force_unlock", user=user, message=f"Lock held by {holder} removed")
     article.locked_by, article.locked_at = None, None

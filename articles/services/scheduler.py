@@ -71,6 +71,7 @@ def publish_due(now=None) -> DueResult:
         .order_by("expire_at", "pk")
     )
     for article in expired:
+        assert article.expire_at is not None  # the filter above: expire_at > mark.value
         audit(
             article,
             "expired",

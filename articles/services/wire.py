@@ -143,7 +143,10 @@ def bulk_create_from_wire(stories: list[NewWireStory]) -> list[Article]:
         found = resolve_tags(wanted)
         insert_objects([s.article for s in stories])
         now = timezone.now()
-        credit_rows, links, revisions, audits = [], [], [], []
+        credit_rows: list[dict] = []
+        links: list[dict] = []
+        revisions: list[dict] = []
+        audits: list[dict] = []
         for s in stories:
             article = s.article
             if any(c.editor_id is not None for c in s.credits):

@@ -6,7 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+
 from sources.ingest import inputs, store
+from sources.models import Source
 from sources.wire import ParseError
 from sources.wire.base import ParsedStory
 
@@ -52,9 +55,14 @@ class BatchFile:
     stories: list[BatchStory] = field(default_factory=list)
     whole: str | None = None
 
+    def content(self) -> bytes:
+        """The bytes of a file that was read: only those are hashed, parsed and stored."""
+        assert isinstance(self.data, bytes), "a file that was not read"
+        return self.data
+
     def raw_text(self) -> str:
         if self.whole is None:  # a file of one story is kept whole
-            self.whole = self.data.decode("utf-8-sig", errors="replace")
+            self.whole = self.content().decode("utf-8-sig", errors="replace")
         return self.whole
 
     def fail(self, error: Exception) -> None:
@@ -70,15 +78,22 @@ class BatchFile:
 class BatchStory:
     file: BatchFile
     story: ParsedStory | ParseError
-    source: object = None  # a Source, or the exception naming why there is none
-    key: tuple | None = None  # (source id, guid, checksum)
+    source: Source | None = None  # found by ``Batcher._identify``
+    key: tuple[int, str, str] | None = None  # (source id, guid, checksum)
     result: store.ImportResult | None = None
     error: str | None = None  # the failure, as reported (file name included)
     counts_as: str = ""  # the outcome counted for it
     order: int = 0  # its place in the batch
     new: store.NewStory | None = None  # built for the bulk insert
     parsed: dict | None = None  # story.as_json()
-    cleaned: object = None  # mapping.clean_story_text(story)
+    cleaned: dict | ValidationError | None = None  # mapping.clean_story_text(story)
+
+    def identified(self) -> tuple[ParsedStory, Source, tuple[int, str, str]]:
+        """The story, its source and its key, once ``Batcher._identify`` has found them (only such
+        stories are planned and stored)."""
+        assert isinstance(self.story, ParsedStory), "a story the file could not give"
+        assert self.source is not None and self.key is not None, "a story not identified"
+        return self.story, self.source, self.key
 
     def fail(self, message: str) -> None:
         self.error, self.result, self.counts_as = f"{self.file.name}: {message}", None, "failed"
@@ -93,7 +108,7 @@ class BatchStory:
             )
         if result.outcome == "conflict":
             # Stored (nothing received is lost), but not applied: a failure for the run.
-            story = self.story
+            story, _, _ = self.identified()
             self.error = f"{self.file.name}: " + str(
                 ParseError(result.message, field="version", line=story.line, story=story.headline[:60])
             )

@@ -106,6 +106,7 @@ def watch_pass(
 
 
 def _file_done(folder: Path, file: BatchFile) -> None:
+    assert file.path is not None  # a drop folder's files all have one (``watch_pass``)
     if file.report.failed:
         target = _move(file.path, folder / FAILED)
         _write_error_file(target.with_name(target.name + ".error.txt"), "\n".join(file.report.errors) + "\n")

@@ -139,7 +139,8 @@ def identify_language(story: ParsedStory) -> str:
     except Exception:  # noqa: BLE001 - identification is a hint, never a failure
         return ""
     best = found[0] if isinstance(found, list) and found else found
-    if not isinstance(best, dict) or best.get("score", 0) < MIN_IDENTIFY_SCORE:
+    score = best.get("score", 0) if isinstance(best, dict) else 0
+    if not isinstance(best, dict) or not isinstance(score, int | float) or score < MIN_IDENTIFY_SCORE:
         return ""
     return str(best.get("lang") or "")
 

@@ -24,7 +24,7 @@ from django.db import DatabaseError, connections, transaction
 from articles import signals
 from sources.ingest import inputs, mapping, store
 from sources.ingest.batch import BatchFile, BatchStory, Report
-from sources.models import ImportedFile
+from sources.models import ImportedFile, Source
 from sources.wire import ParseError, detect_format, parse_bytes
 from sources.wire.base import NotAStory, ParsedStory, content_checksum
 from sources.wire.registry import parser_fingerprint
@@ -38,7 +38,7 @@ def parse_files(jobs: list[tuple[bytes, str, str]]) -> list:
     """For each (bytes, format, name): (format found, [(story, story.as_json(), its sanitised text
     fields) ...]) or the ParseError for the whole file; a story the file could not give is its
     ParseError, with Nones. No database: this runs in a worker process for large runs."""
-    out = []
+    out: list = []
     for data, fmt, name in jobs:
         try:
             found, stories = parse_bytes(data, fmt=fmt, filename=name)
@@ -127,7 +127,7 @@ class Batcher:
 
     def __init__(self, *, source, fmt, language, publish):
         self.source, self.fmt, self.language, self.publish = source, fmt, language, publish
-        self.sources: dict[str, object] = {}
+        self.sources: dict[str, Source] = {}
         self.parser = parser_fingerprint()
         self.pool = None  # a process parsing the next batch while this one is stored (``parse_ahead``)
         self.writer = None  # a thread writing a batch while the next is planned (``write_ahead``)
@@ -162,7 +162,7 @@ class Batcher:
         files from ``result()`` once committed), else here at once."""
         if self.writer is not None:
             return self.writer.submit(self.write, planned)
-        done = Future()
+        done: Future[list[BatchFile]] = Future()
         done.set_result(self.write(planned))
         return done
 
@@ -193,7 +193,7 @@ class Batcher:
             else:
                 live.append(file)
         live = self._skip_imported(live) if live else live
-        jobs = [(file.data, self.fmt, file.name) for file in live]
+        jobs = [(file.content(), self.fmt, file.name) for file in live]
         parsed = self.pool.submit(parse_files, jobs) if self.pool is not None and jobs else parse_files(jobs)
         return files, live, parsed
 
@@ -208,13 +208,14 @@ class Batcher:
             parsed = parsed.result()
         stories = self._identify_all(live, parsed)
         todo = [st for st in stories if st.key is not None]
-        new, others = [], []
+        new: list[BatchStory] = []
+        others: list[BatchStory] = []
         if todo:
-            known = store.unchanged_items({st.key for st in todo})
+            known = store.unchanged_items({st.identified()[2] for st in todo})
             rest = []
             for st in todo:
                 if st.key in known:
-                    st.done(store.ImportResult("unchanged", None, known[st.key]))
+                    st.done(store.ImportResult("unchanged", None, known[st.identified()[2]]))
                 else:
                     rest.append(st)
             new, others = self._split_new(rest)
@@ -248,7 +249,7 @@ class Batcher:
 
     def _skip_imported(self, files: list[BatchFile]) -> list[BatchFile]:
         for file in files:
-            file.sha256 = hashlib.sha256(file.data).hexdigest()
+            file.sha256 = hashlib.sha256(file.content()).hexdigest()
         known = store.imported_files({f.sha256 for f in files}, source=self.source, parser=self.parser)
         if not known:
             return files
@@ -256,8 +257,8 @@ class Batcher:
         rest = []
         for file in files:
             record = None
-            if file.sha256 in formats:
-                record = known.get((file.sha256, self._expected_format(file.data)))
+            if file.sha256 in formats and (fmt := self._expected_format(file.content())) is not None:
+                record = known.get((file.sha256, fmt))
             if record is None:
                 rest.append(file)
                 continue
@@ -310,7 +311,7 @@ class Batcher:
                     self.sources[code] = found
                 story_source = self.sources[code]
             st.source = story_source
-            if mapping.localise_times(story, story_source.zone):
+            if mapping.localise_times(story, story_source.zone) or st.parsed is None:
                 st.parsed = story.as_json()
             st.key = (story_source.pk, story.identity_key(), content_checksum(st.parsed))
         except (ParseError, store.UnknownSourceCode) as exc:
@@ -332,34 +333,41 @@ class Batcher:
             first = _first_line(exc)
             for st in todo:
                 if not st.error and st.counts_as != "unchanged":
-                    st.fail(f"story {st.story.headline[:60]!r}: not stored: {first}")
+                    st.fail(f"story {st.identified()[0].headline[:60]!r}: not stored: {first}")
 
     def _split_new(self, stories: list[BatchStory]) -> tuple[list[BatchStory], list[BatchStory]]:
         """Brand-new stories (usable copy; no wire item nor article under their identity; their
         identity once in the batch) go in the bulk insert; the rest one by one, in file order."""
         for order, st in enumerate(stories):
             st.order = order
-        identities = Counter((st.key[0], st.key[1]) for st in stories)
+
+        def identity(st: BatchStory) -> tuple[int, str]:
+            source_id, guid, _ = st.identified()[2]
+            return source_id, guid
+
+        identities = Counter(identity(st) for st in stories)
         candidates = [
             st
             for st in stories
-            if identities[(st.key[0], st.key[1])] == 1 and st.story.status == ParsedStory.USABLE
+            if identities[identity(st)] == 1 and st.identified()[0].status == ParsedStory.USABLE
         ]
-        seen = store.stored_identities({(st.key[0], st.key[1]) for st in candidates})
+        seen = store.stored_identities({identity(st) for st in candidates})
         chosen = set(map(id, candidates))
-        new, others = [], [st for st in stories if id(st) not in chosen]
+        new: list[BatchStory] = []
+        others = [st for st in stories if id(st) not in chosen]
         for st in candidates:
-            if (st.key[0], st.key[1]) in seen:
+            if identity(st) in seen:
                 others.append(st)
                 continue
-            raw = st.story.raw or st.file.raw_text()
+            story, source, key = st.identified()
+            raw = story.raw or st.file.raw_text()
             st.new = store.NewStory(
-                story=st.story,
-                source=st.source,
+                story=story,
+                source=source,
                 fmt=st.file.format,
                 raw=raw,
                 filename=st.file.name,
-                checksum=st.key[2],
+                checksum=key[2],
                 parsed=st.parsed,
                 cleaned=st.cleaned,
             )
@@ -373,7 +381,7 @@ class Batcher:
 
     def _create_together(self, new: list[BatchStory], others: list[BatchStory]) -> None:
         try:
-            results = store.import_new_stories([st.new for st in new])
+            results = store.import_new_stories([_built(st) for st in new])
         except DatabaseError:
             # Something in the batch cannot be stored (or another import stored one of these
             # stories meanwhile): one by one, so that the bad one fails alone with its message.
@@ -383,19 +391,19 @@ class Batcher:
             st.done(result)
 
     def _import_one(self, st: BatchStory) -> None:
-        story = st.story
+        story, source, key = st.identified()
         try:
             raw = story.raw or st.file.raw_text()
             with transaction.atomic():
                 result = store.import_story(
                     story,
-                    source=st.source,
+                    source=source,
                     fmt=st.file.format,
                     raw=raw,
                     filename=st.file.name,
                     publish=self.publish,
                     language=self.language,
-                    checksum=st.key[2],
+                    checksum=key[2],
                 )
         except (ParseError, ValidationError, DatabaseError) as exc:
             self._failed(st, exc)
@@ -404,7 +412,7 @@ class Batcher:
 
     @staticmethod
     def _failed(st: BatchStory, exc: Exception) -> None:
-        story = st.story
+        story, _, _ = st.identified()
         if isinstance(exc, ParseError):
             st.fail(str(exc))
         elif isinstance(exc, ValidationError):
@@ -430,6 +438,11 @@ class Batcher:
                 )
             )
         store.record_imported_files(rows)
+
+
+def _built(st: BatchStory) -> store.NewStory:
+    assert st.new is not None  # every story chosen for the bulk insert has one (``_split_new``)
+    return st.new
 
 
 def _first_line(exc: Exception) -> str:

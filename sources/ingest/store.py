@@ -222,6 +222,11 @@ class NewStory:
     prepared: article_services.NewWireStory | None = None
     held: str = ""  # why it was kept from readers (``mapping.hold_for_desk``), if it was
 
+    def wire_story(self) -> article_services.NewWireStory:
+        """What ``prepare_new_story`` built: only prepared stories are inserted."""
+        assert self.prepared is not None, "prepare_new_story first"
+        return self.prepared
+
 
 def prepare_new_story(new: NewStory, *, publish: bool, language: str | None) -> NewStory:
     """Check and build a new story in memory (no query): the same ``ParseError`` or
@@ -258,11 +263,11 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
     if not batch:
         return []
     with transaction.atomic():
-        article_services.bulk_create_from_wire([n.prepared for n in batch])
-        rank = mapping.tag_order(name for n in batch for name in n.prepared.tag_names)
+        article_services.bulk_create_from_wire([n.wire_story() for n in batch])
+        rank = mapping.tag_order(name for n in batch for name in n.wire_story().tag_names)
         items = []
         for n in batch:
-            story, article = n.story, n.prepared.article
+            story, article = n.story, n.wire_story().article
             items.append(
                 WireItem(
                     source=n.source,
@@ -277,7 +282,7 @@ def import_new_stories(batch: list[NewStory]) -> list[ImportResult]:
                     outcome=WireItem.Outcome.CREATED,
                     article=article,
                     article_version=article.version,
-                    article_checksum=mapping.new_article_wire_checksum(n.prepared, rank),
+                    article_checksum=mapping.new_article_wire_checksum(n.wire_story(), rank),
                 )
             )
         article_services.insert_objects(items)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import ClassVar
@@ -156,7 +157,7 @@ class ParsedStory:
             elif isinstance(value, list):
                 value = [
                     dataclasses.asdict(v)
-                    if dataclasses.is_dataclass(v)
+                    if dataclasses.is_dataclass(v) and not isinstance(v, type)
                     else v
                     if isinstance(v, str | int | float | bool | None)
                     else copy.deepcopy(v)
@@ -192,7 +193,9 @@ class WireParser:
         """Does this look like my format? Cheap: look at the first few KB only."""
         raise NotImplementedError
 
-    def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory]:  # pragma: no cover
+    def parse(
+        self, data: bytes, *, filename: str = ""
+    ) -> Sequence[ParsedStory | ParseError]:  # pragma: no cover
         """The stories in the file. A format carrying several stories may put a ``ParseError`` in
         the list in place of a story it cannot read (the importer counts it as one failure)."""
         raise NotImplementedError

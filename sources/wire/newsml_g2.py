@@ -237,7 +237,7 @@ class NewsMLG2Parser(WireParser):
     def sniff(self, data: bytes) -> bool:
         return x.root_name(data) in ("newsItem", "newsMessage", "packageItem")
 
-    def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory]:
+    def parse(self, data: bytes, *, filename: str = "") -> list[ParsedStory | ParseError]:
         root = x.parse_xml(data)
         name = x.local(root)
         if name == "packageItem":
@@ -250,7 +250,7 @@ class NewsMLG2Parser(WireParser):
                 raise ParseError("newsMessage without a newsItem in its itemSet", field="itemSet")
         else:
             raise ParseError(f"the root element is <{name}>, not <newsItem> or <newsMessage>")
-        stories = []
+        stories: list[ParsedStory | ParseError] = []
         for item in items:
             item_class = x.child(x.child(item, "itemMeta"), "itemClass")
             kind = _code(item_class.get("qcode", "")) if item_class is not None else "text"

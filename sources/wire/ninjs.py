@@ -132,12 +132,14 @@ def _kind(value) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _pick(items: list[dict], key: str, roles: tuple[str, ...]) -> tuple[int, dict] | None:
+def _pick(items: list[dict], key: str, roles: tuple[str, ...]) -> tuple[int, dict]:
+    """The first item with the first of ``roles`` that any has, else the first item (``items`` is
+    never empty: every caller looks at a non-empty list)."""
     for role in roles:
         for index, item in enumerate(items):
             if _value(item, key, index, "role").lower() == role:
                 return index, item
-    return (0, items[0]) if items else None
+    return 0, items[0]
 
 
 def _body(data: dict) -> str:

@@ -136,10 +136,13 @@ def parse_nitf(root, *, line: int | None = None) -> ParsedStory:
         status = "withheld"  # embargoed without a release time: nothing can say when it may run
 
     revisions = [
-        x.parse_datetime(r.get("norm"), field="revision-history/@norm")
-        for r in x.children(head, "revision-history")
+        r
+        for r in (
+            x.parse_datetime(e.get("norm"), field="revision-history/@norm")
+            for e in x.children(head, "revision-history")
+        )
+        if r
     ]
-    revisions = [r for r in revisions if r]
 
     copyright_el = x.child(docdata, "doc.copyright")
     copyright_text = ""

@@ -169,7 +169,7 @@ class TextParser(WireParser):
         if not paragraphs:
             raise ParseError("empty file: no headline")
         line, headline = paragraphs[0]
-        if DATELINE.match(headline) and _looks_like_place(DATELINE.match(headline)["place"]):
+        if (first := DATELINE.match(headline)) and _looks_like_place(first["place"]):
             raise ParseError("no headline: the first paragraph is the dateline", field="headline", line=line)
         if len(headline) > MAX_HEADLINE:
             raise ParseError(
@@ -210,10 +210,8 @@ class TextParser(WireParser):
                 else:
                     standfirst_parts.append(paragraph)
             body = rest[dateline_index:]
-        elif body and BYLINE.match(body[0][1]):
-            byline.extend(
-                ParsedCredit(name=n, role="writer") for n in _split_names(BYLINE.match(body[0][1])["names"])
-            )
+        elif body and (by := BYLINE.match(body[0][1])):
+            byline.extend(ParsedCredit(name=n, role="writer") for n in _split_names(by["names"]))
             body = body[1:]
 
         body_paragraphs = [p for _, p in body if p]

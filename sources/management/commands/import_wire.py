@@ -24,7 +24,7 @@ class Command(BaseCommand):
             def error(message):
                 raise CommandError(f"Error: {message}", returncode=2)
 
-            parser.error = error
+            parser.error = error  # type: ignore[method-assign]  # Django's CommandParser has no hook for the status
         return parser
 
     def add_arguments(self, parser):
