@@ -22,11 +22,17 @@ from desk.admin.article_list import (
 )
 from desk.admin.history import ArticleHistoryMixin
 from desk.admin.paginators import DeskPaginator
+from desk.admin.widgets import DeskAutocompleteMixin
 
 
 @admin.register(Article)
 class ArticleAdmin(
-    ArticleListMixin, ArticleChangeMixin, ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin
+    DeskAutocompleteMixin,
+    ArticleListMixin,
+    ArticleChangeMixin,
+    ArticleActionsMixin,
+    ArticleHistoryMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
