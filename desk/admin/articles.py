@@ -68,7 +68,9 @@ class ArticleAdmin(
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     action_form = DeskActionForm
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "standfirst", "body", "expected_version"]}),
+        # expected_version (hidden) is printed by the change form's template: in a fieldset the admin
+        # gives a hidden input a <label>, which HTML forbids.
+        (None, {"fields": ["kicker", "headline", "standfirst", "body"]}),
         ("Dateline", {"fields": [("dateline_place", "dateline_outlet")]}),
         ("Placement", {"fields": ["section", "tags", "language", "lead_image", "translation_of"]}),
         (
