@@ -141,6 +141,19 @@
     }
     var search = container.querySelector(".select2-search__field");
     if (search) search.setAttribute("aria-labelledby", id);
+    // The mouse's "clear" cross (the keyboard clears with Backspace) is no part of the value the name
+    // reads ("Section: ×World"): select2 draws it inside the value's box, it is moved just before it.
+    // select2 empties the box and draws a new cross at each change: the one moved before goes.
+    if (rendered && selection.classList.contains("select2-selection--single")) {
+      var fresh = rendered.querySelector(".select2-selection__clear");
+      if (fresh || !rendered.textContent.trim()) {
+        selection.querySelectorAll(":scope > .select2-selection__clear").forEach(function (old) { old.remove(); });
+      }
+      if (fresh) {
+        fresh.setAttribute("aria-hidden", "true");
+        selection.insertBefore(fresh, rendered);
+      }
+    }
   }
 
   function nameEditors() {
