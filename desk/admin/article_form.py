@@ -4,6 +4,8 @@ inlines (credits, corrections)."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorFormField
 
@@ -11,6 +13,7 @@ from articles import services, workflow
 from articles.diff import diff_snapshots
 from articles.models import Article, ArticleCredit, Correction
 from articles.permissions import ArticlePermissions
+from desk.admin.widgets import DeskAutocompleteMixin, label_inline_fields, label_split_datetimes
 
 BODY_EXTENSIONS = {
     "Bold": True,
@@ -37,8 +40,44 @@ BODY_EXTENSIONS = {
 # inlines ---------------------------------------------------------------------------------------------
 
 
-class ArticleCreditInline(admin.TabularInline):
+class TabularBoundField(BoundField):
+    """A field in a tabular inline's row. Its help text is shown once, in the column heading (Django's
+    tabular template), so the row's input must not point ``aria-describedby`` at a ``_helptext``
+    element that no row has; it still points at its errors."""
+
+    @property
+    def aria_describedby(self):
+        if self.field.widget.attrs.get("aria-describedby"):
+            return None
+        return f"{self.auto_id}_error" if self.auto_id and not self.is_hidden and self.errors else ""
+
+
+class TabularInlineForm(forms.ModelForm):
+    bound_field_class = TabularBoundField
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """Each row's inputs named after their column ("Credit: role"), the delete box too (added here)."""
+
+    noun = ""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        label_inline_fields(form, self.noun or str(self.model._meta.verbose_name).capitalize())
+
+
+class CreditFormSet(LabelledInlineFormSet):
+    noun = "Credit"
+
+
+class CorrectionFormSet(LabelledInlineFormSet):
+    noun = "Correction"
+
+
+class ArticleCreditInline(DeskAutocompleteMixin, admin.TabularInline):
     model = ArticleCredit
+    form = TabularInlineForm
+    formset = CreditFormSet
     extra = 1
     fields = ["position", "role", "editor", "name"]
     autocomplete_fields = ["editor"]
@@ -71,6 +110,8 @@ class CorrectionInline(admin.TabularInline):
     """Corrections are added here (through ``services.add_correction``), never edited afterwards."""
 
     model = Correction
+    form = TabularInlineForm
+    formset = CorrectionFormSet
     extra = 0
     fields = ["kind", "text", "created_at", "created_by"]
     readonly_fields = ["created_at", "created_by"]
@@ -99,6 +140,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         self.request_user = kwargs.pop("request_user", None)
         super().__init__(*args, **kwargs)
+        label_split_datetimes(self)
         self.stale_diffs = None
         if self.instance.pk:
             # Without it the stale-save check would be skipped: a change must say what it started from.

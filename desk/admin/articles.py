@@ -22,11 +22,17 @@ from desk.admin.article_list import (
 )
 from desk.admin.history import ArticleHistoryMixin
 from desk.admin.paginators import DeskPaginator
+from desk.admin.widgets import DeskAutocompleteMixin
 
 
 @admin.register(Article)
 class ArticleAdmin(
-    ArticleListMixin, ArticleChangeMixin, ArticleActionsMixin, ArticleHistoryMixin, admin.ModelAdmin
+    DeskAutocompleteMixin,
+    ArticleListMixin,
+    ArticleChangeMixin,
+    ArticleActionsMixin,
+    ArticleHistoryMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -62,7 +68,9 @@ class ArticleAdmin(
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     action_form = DeskActionForm
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "standfirst", "body", "expected_version"]}),
+        # expected_version (hidden) is printed by the change form's template: in a fieldset the admin
+        # gives a hidden input a <label>, which HTML forbids.
+        (None, {"fields": ["kicker", "headline", "standfirst", "body"]}),
         ("Dateline", {"fields": [("dateline_place", "dateline_outlet")]}),
         ("Placement", {"fields": ["section", "tags", "language", "lead_image", "translation_of"]}),
         (

@@ -150,7 +150,93 @@
     if (input) input.addEventListener("click", function () { input.select(); });
   }
 
+  // Names for the widgets drawn in the browser (WCAG 4.1.2), which no <label> reaches: select2's boxes
+  // (Django's autocomplete fields) take the label of the <select> they stand for, or its aria-label (a
+  // tabular inline's row, named by the desk's forms); the body editor (a contenteditable) takes the
+  // Body label. Again whenever the page grows: select2 and the editor start after this script, and an
+  // inline row can be added.
+  function labelId(control) {
+    if (!control || !control.id) return null;
+    var label = document.querySelector("label[for='" + control.id + "']");
+    if (label) {
+      if (!label.id) label.id = control.id + "_label";
+      return label.id;
+    }
+    var text = control.getAttribute("aria-label");
+    if (!text) return null;
+    var id = control.id + "_name";
+    if (!document.getElementById(id)) {
+      var name = document.createElement("span");
+      name.id = id;
+      name.hidden = true;
+      name.textContent = text;
+      control.parentNode.appendChild(name);
+    }
+    return id;
+  }
+
+  function nameSelect2(select) {
+    var container = select.nextElementSibling;
+    if (!container || !container.classList.contains("select2-container")) return;
+    var id = labelId(select);
+    if (!id) return;
+    var selection = container.querySelector(".select2-selection");
+    var rendered = container.querySelector(".select2-selection__rendered");
+    if (selection && rendered && rendered.id && selection.classList.contains("select2-selection--single")) {
+      selection.setAttribute("aria-labelledby", id + " " + rendered.id); // "Section World": label, then value
+      rendered.setAttribute("aria-labelledby", id);
+    } else if (selection) {
+      selection.setAttribute("aria-labelledby", id);
+    }
+    var search = container.querySelector(".select2-search__field");
+    if (search) search.setAttribute("aria-labelledby", id);
+    // The mouse's "clear" cross (the keyboard clears with Backspace) is no part of the value the name
+    // reads ("Section: ×World"): select2 draws it inside the value's box, it is moved just before it.
+    // select2 empties the box and draws a new cross at each change: the one moved before goes.
+    if (rendered && selection.classList.contains("select2-selection--single")) {
+      var fresh = rendered.querySelector(".select2-selection__clear");
+      if (fresh || !rendered.textContent.trim()) {
+        selection.querySelectorAll(":scope > .select2-selection__clear").forEach(function (old) { old.remove(); });
+      }
+      if (fresh) {
+        fresh.setAttribute("aria-hidden", "true");
+        selection.insertBefore(fresh, rendered);
+      }
+    }
+  }
+
+  function nameEditors() {
+    document.querySelectorAll(".prose-editor").forEach(function (box) {
+      var editor = box.querySelector(".ProseMirror[contenteditable]");
+      var id = labelId(box.querySelector("textarea"));
+      if (!editor || !id || editor.getAttribute("aria-labelledby") === id) return;
+      editor.setAttribute("aria-labelledby", id);
+      editor.setAttribute("aria-multiline", "true");
+      document.getElementById(id).addEventListener("click", function () { editor.focus(); });
+    });
+  }
+
+  function nameWidgets() {
+    document.querySelectorAll("select.admin-autocomplete").forEach(nameSelect2);
+    nameEditors();
+  }
+
+  function keepWidgetsNamed() {
+    if (!document.querySelector("select.admin-autocomplete, .prose-editor")) return;
+    nameWidgets();
+    new MutationObserver(nameWidgets).observe(document.body, { childList: true, subtree: true });
+    if (window.django && window.django.jQuery) {
+      // The search box of an open single-choice dropdown is drawn at the end of the page.
+      window.django.jQuery(document).on("select2:open", function (event) {
+        var id = labelId(event.target);
+        var search = document.querySelector(".select2-container--open .select2-search--dropdown .select2-search__field");
+        if (id && search) search.setAttribute("aria-labelledby", id);
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    keepWidgetsNamed();
     var panel = document.getElementById("desk-panel");
     if (panel) startHeartbeat(panel);
     startCountdowns();
