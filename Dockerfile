@@ -17,4 +17,5 @@ RUN DATABASE_URL=postgres://build@localhost/build SECRET_KEY=build python manage
     && useradd --system --home /app newsroom && mkdir -p /app/media /app/var && chown -R newsroom /app/media /app/var
 USER newsroom
 EXPOSE 8000
-CMD ["gunicorn", "newsroom.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# newsroom/gunicorn.py: bind, workers (WEB_CONCURRENCY), timeouts, graceful shutdown, access log with request ids.
+CMD ["gunicorn", "-c", "python:newsroom.gunicorn", "newsroom.wsgi:application"]
