@@ -1,5 +1,5 @@
-"""Structured data for a story: schema.org ``NewsArticle`` as JSON-LD, and the image helpers the
-templates share. Everything is built from what ``for_story_page()`` already loaded: no queries."""
+"""Structured data: schema.org ``NewsArticle`` and ``BreadcrumbList`` for a story, the home page's
+``NewsMediaOrganization``, as JSON-LD, and the image helpers the templates share. Everything is built from what ``for_story_page()`` already loaded: no queries."""
 
 import json
 import re
@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 AUTHOR_ROLES = {"writer", "reporting", "additional"}
 EDITOR_ROLES = {"editing"}
@@ -137,6 +139,41 @@ def _person(credit, article) -> dict:
     return {"@type": kind, "name": credit.display_name}
 
 
+def publisher() -> dict:
+    """The publication as schema.org knows it: the publisher of every story, and the home page's
+    ``NewsMediaOrganization`` (with where its corrections are published)."""
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+        "logo": {"@type": "ImageObject", "url": absolute(static(LOGO)), "width": 600, "height": 60},
+    }
+
+
+def news_media_organization() -> dict:
+    """The home page's JSON-LD: the newsroom itself, its logo, and its corrections log as the
+    corrections policy readers can check."""
+    data = {"@context": "https://schema.org", **publisher(), "@type": "NewsMediaOrganization"}
+    data["correctionsPolicy"] = absolute(reverse("public:corrections"))
+    return data
+
+
+def breadcrumb_list(article) -> dict:
+    """Home, the story's section (when it has one), the story: Google's breadcrumb for a story, given as
+    the ``breadcrumb`` of the page the NewsArticle is the main entity of (one JSON-LD block a page)."""
+    trail = [(_("Home"), absolute("/"))]
+    if article.section_id:
+        trail.append((article.section.name, absolute(article.section.get_absolute_url())))
+    trail.append((article.headline[:110], absolute(article.get_absolute_url())))
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": str(name), "item": url}
+            for n, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
 def news_article(article) -> dict:
     credits = list(article.credits.all())
     authors = [_person(c, article) for c in credits if c.role in AUTHOR_ROLES]
@@ -145,24 +182,14 @@ def news_article(article) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url, "breadcrumb": breadcrumb_list(article)},
         "url": url,
         "headline": article.headline[:110],
         "description": article.seo_description or article.standfirst,
         "inLanguage": article.language,
         "datePublished": article.published_time.isoformat(),
         "dateModified": article.modified_time.isoformat(),
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": settings.SITE_URL + "/",
-            "logo": {
-                "@type": "ImageObject",
-                "url": absolute(static(LOGO)),
-                "width": 600,
-                "height": 60,
-            },
-        },
+        "publisher": publisher(),
     }
     if authors:
         data["author"] = authors

@@ -201,6 +201,13 @@ def news_article_json_ld(article):
     return json_ld(news_article(article))
 
 
+@register.simple_tag
+def organization_json_ld():
+    from public.seo import json_ld, news_media_organization
+
+    return json_ld(news_media_organization())
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, number):
     """The current URL with ``page`` set to ``number``. Only the parameters the page reads (``q`` on the
