@@ -417,6 +417,35 @@ class Correction(models.Model):
 class AuditEntry(models.Model):
     """Who did what to which story, including refusals and lock overrides."""
 
+    # Each action in words, for the desk (history, the audit log): the workflow moves by their name,
+    # and what the services, the scheduler, the wire and sign-in record.
+    ACTION_WORDS = {
+        "submit": "Submitted for review",
+        "return": "Returned to draft",
+        "publish": "Published",
+        "unschedule": "Unscheduled (back to review)",
+        "unpublish": "Unpublished",
+        "redraft": "Back to draft",
+        "kill": "Killed",
+        "went_live": "Went live (its time came)",
+        "expired": "Expired (left the site on schedule)",
+        "reschedule": "Rescheduled",
+        "override_withdrawal": "Published despite the agency's withdrawal",
+        "correct": "Correction added",
+        "lead_image_changed": "Lead image changed",
+        "force_unlock": "Lock taken over",
+        "revoke_share_links": "Share links revoked",
+        "refused": "Refused (not allowed)",
+        "wire_update_waiting": "Agency update waiting for the desk",
+        "wire_update_accepted": "Agency update accepted",
+        "wire_update_rejected": "Agency update rejected",
+        "wire_withdrawn": "Withdrawn by the agency",
+        "locked_out": "Sign-in locked out",
+        "unlocked": "Sign-in unlocked",
+        "2fa_enabled": "Two-factor sign-in set up",
+        "2fa_reset": "Two-factor sign-in reset",
+    }
+
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
     )
@@ -435,6 +464,20 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.article_id}"
+
+    @property
+    def action_words(self) -> str:
+        return self.ACTION_WORDS.get(self.action, self.action.replace("_", " ").capitalize())
+
+    @property
+    def status_change(self) -> str:
+        """ "In review → Published": the statuses in words ("" when the action moved none)."""
+        labels = dict(Status.choices)
+        if not self.to_status:
+            return str(labels.get(self.from_status, self.from_status))
+        return (
+            f"{labels.get(self.from_status, self.from_status)} → {labels.get(self.to_status, self.to_status)}"
+        )
 
 
 class SchedulerMark(models.Model):

@@ -18,10 +18,12 @@ class ArticleHistoryMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._article(request, object_id)
-        revisions = list(article.revisions.select_related("created_by").order_by("-number"))
+        revisions = list(article.revisions.select_related("created_by__editor").order_by("-number"))
         audit_entries = None
         if ArticlePermissions(request.user, article).can_view_audit():
-            audit_entries = list(article.audit_entries.select_related("actor").order_by("-created_at")[:50])
+            audit_entries = list(
+                article.audit_entries.select_related("actor__editor").order_by("-created_at")[:50]
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": f"History: {article.headline}",
@@ -40,7 +42,8 @@ class ArticleHistoryMixin:
         article = self._article(request, pk)
         numbers = sorted(int(n) for n in (request.GET.get("a", ""), request.GET.get("b", "")) if n.isdigit())
         revisions = {
-            r.number: r for r in article.revisions.filter(number__in=numbers).select_related("created_by")
+            r.number: r
+            for r in article.revisions.filter(number__in=numbers).select_related("created_by__editor")
         }
         if len(numbers) != 2 or len(revisions) != 2:
             if len(numbers) == 2 and numbers[0] == numbers[1] and numbers[0] in revisions:

@@ -6,6 +6,7 @@ from django.contrib import admin
 from articles import services
 from articles.models import AuditEntry, Correction, Revision
 from articles.permissions import ArticlePermissions
+from editors.people import display_name
 
 
 @admin.register(Revision)
@@ -51,15 +52,38 @@ class CorrectionAdmin(admin.ModelAdmin):
         obj.pk = created.pk
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(AuditEntry.ACTION_WORDS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Every transition, refusal and lock override. Chief editors only (``articles.view_audit``)."""
 
-    list_display = ["created_at", "action", "article", "actor", "from_status", "to_status", "message"]
-    list_filter = ["action"]
-    list_select_related = ["article", "actor"]
+    list_display = ["created_at", "what", "article", "who", "statuses", "message"]
+    list_filter = [AuditActionFilter]
+    list_select_related = ["article", "actor__editor"]
     search_fields = ["article__headline", "message"]
     show_full_result_count = False
+
+    @admin.display(description="action", ordering="action")
+    def what(self, obj):
+        return obj.action_words
+
+    @admin.display(description="by", ordering="actor")
+    def who(self, obj):
+        return display_name(obj.actor)
+
+    @admin.display(description="from → to")
+    def statuses(self, obj):
+        return obj.status_change
 
     def has_view_permission(self, request, obj=None):
         return ArticlePermissions(request.user).can_view_audit()

@@ -59,3 +59,24 @@ def test_history_and_audit_name_people_and_zone_times(db):
         reverse("admin:articles_article_compare", args=[story.pk]) + "?a=1&b=2"
     ).content.decode()
     assert "Shilan Aziz: Created" in compare and ZONED.search(compare)
+
+
+def test_the_audit_log_says_what_happened_in_words_at_a_fixed_cost(db, django_assert_max_num_queries):
+    shilan = named("Editor", "shilan", "Shilan Aziz")
+    chief = named("Chief editor", "nawroz", "Nawroz Karim")
+    story = services.create_article(user=shilan, headline="Dam report")
+    services.transition(story, "submit", user=shilan)
+    services.transition(story, "publish", user=shilan)
+    client = Client()
+    client.force_login(chief)
+    page = client.get(reverse("admin:articles_article_history", args=[story.pk])).content.decode()
+    start = page.index('id="audit"')
+    audit = page[start : page.index("</table>", start)]
+    assert "Submitted for review" in audit and "Published" in audit and "In review → Published" in audit
+    assert ">submit<" not in audit and "in_review" not in audit
+    log = client.get(reverse("admin:articles_auditentry_changelist")).content.decode()
+    assert "Submitted for review" in log and "Shilan Aziz" in log
+    for _ in range(5):
+        services.update_article(story, user=shilan, headline="Dam report, again")  # no audit rows, revisions
+    with django_assert_max_num_queries(12):
+        client.get(reverse("admin:articles_article_history", args=[story.pk]))
