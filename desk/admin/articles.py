@@ -6,9 +6,11 @@ The admin validates input and calls ``articles.services``; it never flips a stat
 """
 
 from django.contrib import admin
+from django.utils.safestring import mark_safe
 
 from articles.models import Article
 from articles.permissions import ArticlePermissions
+from articles.sanitize import sanitize_html
 from desk.admin.article_actions import ArticleActionsMixin
 from desk.admin.article_change import ArticleChangeMixin
 from desk.admin.article_form import ArticleAdminForm, ArticleCreditInline, CorrectionInline
@@ -63,6 +65,7 @@ class ArticleAdmin(
         "wire_guid",
         "created_at",
         "modified_at",
+        "body_as_readers_see_it",
     ]
     inlines = [ArticleCreditInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
@@ -108,6 +111,29 @@ class ArticleAdmin(
     class Media:
         css = {"all": ["desk/desk.css"]}
         js = ["desk/desk.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Who may only read the story sees its body as readers do, not its HTML source."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        swap = {"body": "body_as_readers_see_it"}
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [swap.get(f, f) if isinstance(f, str) else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def body_as_readers_see_it(self, obj):
+        # Stored sanitised at every save; cleaned again here, so a row written some other way cannot run.
+        body = sanitize_html(obj.body)
+        return mark_safe(f'<div class="desk-readonly-body">{body}</div>')  # noqa: S308 - sanitised
 
     def has_view_permission(self, request, obj=None):
         return ArticlePermissions(request.user, obj).can_view()

@@ -5,8 +5,10 @@ import re
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services
+from articles.models import Article
 from editors.models import Editor
 from editors.people import display_name
 from tests.conftest import role_user
@@ -80,3 +82,19 @@ def test_the_audit_log_says_what_happened_in_words_at_a_fixed_cost(db, django_as
         services.update_article(story, user=shilan, headline="Dam report, again")  # no audit rows, revisions
     with django_assert_max_num_queries(12):
         client.get(reverse("admin:articles_article_history", args=[story.pk]))
+
+
+def test_who_may_only_read_a_story_sees_its_body_rendered_not_its_html(db):
+    """A reporter opening a live story (read-only for them) reads it as readers do."""
+    reporter = named("Reporter", "rebin", "Rebin Omar")
+    story = services.create_article(
+        user=reporter, headline="Night market", body="<p>Forty <strong>stalls</strong> open.</p>"
+    )
+    Article.objects.filter(pk=story.pk).update(
+        status="published", publish_at=timezone.now(), body=story.body + "<script>x()</script>"
+    )
+    client = Client()
+    client.force_login(reporter)
+    page = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert '<div class="desk-readonly-body"><p>Forty <strong>stalls</strong> open.</p></div>' in page
+    assert "&lt;p&gt;Forty" not in page and "<script>x()" not in page
