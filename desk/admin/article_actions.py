@@ -11,6 +11,7 @@ from articles import services
 from articles.models import Article
 from articles.permissions import ArticlePermissions
 from desk.admin.common import STATE_LABELS, error_text, state_of
+from editors.people import display_name
 from public import preview
 
 
@@ -100,7 +101,7 @@ class ArticleActionsMixin:
         return JsonResponse(
             {
                 "locked": kept,
-                "holder": holder.get_username() if holder else None,
+                "holder": display_name(holder) if holder else None,
                 "since": article.locked_at.isoformat() if article.locked_at else None,
             }
         )

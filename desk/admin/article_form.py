@@ -14,6 +14,7 @@ from articles.diff import diff_snapshots
 from articles.models import Article, ArticleCredit, Correction
 from articles.permissions import ArticlePermissions
 from desk.admin.widgets import DeskAutocompleteMixin, label_inline_fields, label_split_datetimes
+from editors.people import display_name
 
 BODY_EXTENSIONS = {
     "Bold": True,
@@ -205,8 +206,8 @@ class ArticleAdminForm(forms.ModelForm):
                 "%(who)s is editing this story (since %(since)s). Your changes were not saved: wait for them to "
                 "finish, or ask a chief editor to unlock it.",
                 params={
-                    "who": holder.get_username(),
-                    "since": timezone.localtime(current.locked_at).strftime("%H:%M"),
+                    "who": display_name(holder),
+                    "since": timezone.localtime(current.locked_at).strftime("%H:%M %Z"),
                 },
                 code="locked",
             )
@@ -219,7 +220,7 @@ class ArticleAdminForm(forms.ModelForm):
                 if opened
                 else None,
                 "yours": [d for d in diff_snapshots(now_snapshot, self._yours(current)) if d.changed],
-                "by": current.modified_by.get_username()
+                "by": display_name(current.modified_by)
                 if current.modified_by_id
                 else "the wire or the system",
                 "at": current.modified_at,

@@ -98,3 +98,16 @@ def test_who_may_only_read_a_story_sees_its_body_rendered_not_its_html(db):
     page = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
     assert '<div class="desk-readonly-body"><p>Forty <strong>stalls</strong> open.</p></div>' in page
     assert "&lt;p&gt;Forty" not in page and "<script>x()" not in page
+
+
+def test_a_takeover_and_a_refused_save_name_the_holder(db):
+    shilan = named("Editor", "shilan", "Shilan Aziz")
+    chief = named("Chief editor", "nawroz", "Nawroz Karim")
+    story = services.create_article(user=shilan, headline="Dam report")
+    services.acquire_lock(story, shilan)
+    services.force_unlock(story, user=chief)
+    services.acquire_lock(story, chief)
+    client = Client()
+    client.force_login(shilan)
+    beat = client.post(reverse("admin:articles_article_heartbeat", args=[story.pk])).json()
+    assert beat["locked"] is False and beat["holder"] == "Nawroz Karim"
